@@ -1,0 +1,168 @@
+#include "mipgate/tables/key_table.hpp"
+
+#include <rte_errno.h>
+#include <rte_hash.h>
+#include <rte_jhash.h>
+#include <rte_rcu_qsbr.h>
+
+#include <cerrno>
+#include <cstring>
+#include <ctime>
+#include <string>
+#include <vector>
+
+namespace mipgate::tables {
+
+std::uint64_t now_s() noexcept {
+    timespec ts{};
+    clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+    return static_cast<std::uint64_t>(ts.tv_sec);
+}
+
+result<std::unique_ptr<key_table>> key_table::create(const char* name, std::uint32_t capacity,
+                                                     rte_rcu_qsbr* qsbr, int socket_id) {
+    if (capacity == 0 || qsbr == nullptr) {
+        return make_error(EINVAL, "key table: capacity must be > 0 and an RCU variable given");
+    }
+    std::unique_ptr<key_table> t(new key_table());
+    t->_capacity = capacity;
+
+    rte_hash_parameters p{};
+    p.name = name;
+    // rte_hash needs at least 8 entries; the extendable buckets (EXT_TABLE) make every one of
+    // `capacity` slots usable whatever the cuckoo collisions, so "full" means exactly full.
+    p.entries = capacity < 8 ? 8 : capacity;
+    p.key_len = sizeof(ipv6_addr::b);
+    p.hash_func = rte_jhash;
+    p.hash_func_init_val = 0;
+    p.socket_id = socket_id;
+    p.extra_flag = RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF | RTE_HASH_EXTRA_FLAGS_EXT_TABLE;
+    t->_h = rte_hash_create(&p);
+    if (t->_h == nullptr) {
+        return make_error(rte_errno, std::string("key table: rte_hash_create: ") +
+                                         rte_strerror(rte_errno));
+    }
+    rte_hash_rcu_config rc{};
+    rc.v = qsbr;
+    rc.mode = RTE_HASH_QSBR_MODE_DQ;
+    rc.key_data_ptr = t.get();
+    rc.free_key_data_func = &key_table::free_record;
+    if (rte_hash_rcu_qsbr_add(t->_h, &rc) != 0) {
+        return make_error(rte_errno, std::string("key table: rte_hash_rcu_qsbr_add: ") +
+                                         rte_strerror(rte_errno));
+    }
+    return t;
+}
+
+key_table::~key_table() {
+    if (_h == nullptr) {
+        return;
+    }
+    // No reader may run any more (caller contract): free live records directly; rte_hash_free
+    // then drains the defer queue, calling free_record for the retired ones.
+    const void* key = nullptr;
+    void* data = nullptr;
+    std::uint32_t it = 0;
+    while (rte_hash_iterate(_h, &key, &data, &it) >= 0) {
+        delete static_cast<key_record*>(data);
+    }
+    rte_hash_free(_h);
+}
+
+void key_table::free_record(void* table, void* rec) {
+    // Runs on the writer (control) thread after the grace period; ~secret_bytes and ~badf_key
+    // wipe the key and the HMAC states.
+    delete static_cast<key_record*>(rec);
+    ++static_cast<key_table*>(table)->_freed;
+}
+
+key_table::insert_status key_table::insert(std::unique_ptr<key_record> rec) {
+    if (rte_hash_lookup(_h, rec->cga.b.data()) >= 0) {
+        return insert_status::exists;
+    }
+    if (_count >= _capacity) {
+        return insert_status::full;
+    }
+    int rc = rte_hash_add_key_data(_h, rec->cga.b.data(), rec.get());
+    if (rc == -ENOSPC) {
+        return insert_status::full;
+    }
+    if (rc != 0) {
+        return insert_status::failed;
+    }
+    rec.release();
+    ++_count;
+    return insert_status::inserted;
+}
+
+bool key_table::erase(const ipv6_addr& cga) {
+    // With RCU integration rte_hash_del_key retires the slot and its data through the defer
+    // queue; the record is freed by free_record after every worker has reported quiescence.
+    if (rte_hash_del_key(_h, cga.b.data()) < 0) {
+        return false;
+    }
+    --_count;
+    ++_retired;
+    return true;
+}
+
+std::uint32_t key_table::expire(std::uint64_t now) {
+    // Collect in one pass, then delete: deleting while iterating an rte_hash may skip entries.
+    std::vector<ipv6_addr> dead;
+    const void* key = nullptr;
+    void* data = nullptr;
+    std::uint32_t it = 0;
+    while (rte_hash_iterate(_h, &key, &data, &it) >= 0) {
+        auto* r = static_cast<const key_record*>(data);
+        if (!r->live(now)) {
+            dead.push_back(r->cga);
+        }
+    }
+    std::uint32_t removed = 0;
+    for (const auto& cga : dead) {
+        removed += erase(cga) ? 1 : 0;
+    }
+    return removed;
+}
+
+const key_record* key_table::find(const ipv6_addr& cga) const noexcept {
+    void* data = nullptr;
+    if (rte_hash_lookup_data(_h, cga.b.data(), &data) < 0) {
+        return nullptr;
+    }
+    return static_cast<const key_record*>(data);
+}
+
+unsigned key_table::lookup_bulk(const ipv6_addr* const* cgas, unsigned n,
+                                const key_record** out) const noexcept {
+    const void* keys[RTE_HASH_LOOKUP_BULK_MAX];
+    void* data[RTE_HASH_LOOKUP_BULK_MAX];
+    unsigned hits = 0;
+    for (unsigned base = 0; base < n; base += RTE_HASH_LOOKUP_BULK_MAX) {
+        unsigned m = n - base < RTE_HASH_LOOKUP_BULK_MAX ? n - base : RTE_HASH_LOOKUP_BULK_MAX;
+        for (unsigned i = 0; i < m; ++i) {
+            keys[i] = cgas[base + i]->b.data();
+        }
+        std::uint64_t mask = 0;
+        rte_hash_lookup_bulk_data(_h, keys, m, &mask, data);
+        for (unsigned i = 0; i < m; ++i) {
+            bool hit = (mask >> i) & 1u;
+            out[base + i] = hit ? static_cast<const key_record*>(data[i]) : nullptr;
+            hits += hit ? 1 : 0;
+        }
+    }
+    return hits;
+}
+
+void key_table::for_each(const std::function<void(const key_record&)>& fn) const {
+    const void* key = nullptr;
+    void* data = nullptr;
+    std::uint32_t it = 0;
+    while (rte_hash_iterate(_h, &key, &data, &it) >= 0) {
+        fn(*static_cast<const key_record*>(data));
+    }
+}
+
+std::uint64_t key_table::pending_free() const noexcept { return _retired - _freed; }
+
+} // namespace mipgate::tables
