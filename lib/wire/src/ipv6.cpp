@@ -1,5 +1,7 @@
 #include "mipgate/wire/ipv6.hpp"
 
+#include "writer.hpp"
+
 namespace mipgate::wire {
 namespace {
 
@@ -69,13 +71,14 @@ ipv6_view parse_ipv6(bytes_view pkt) noexcept {
     if (end > pkt.size()) {
         return fail(v, ipv6_status::bad_payload_length, 4);
     }
-    v.end = static_cast<std::uint16_t>(end);
+    v.end = static_cast<std::uint32_t>(end);
 
     walk_state st;
     std::uint8_t nh = hdr->next_header;
     std::size_t off = sizeof(ipv6_hdr);
     for (;;) {
-        const bool is_ext = nh == nh_hopopt || nh == nh_dstopts || nh == nh_routing || nh == nh_fragment;
+        const bool is_ext =
+            nh == nh_hopopt || nh == nh_dstopts || nh == nh_routing || nh == nh_fragment;
         if (!is_ext) {
             break;
         }
@@ -100,7 +103,8 @@ ipv6_view parse_ipv6(bytes_view pkt) noexcept {
                 return fail(v, ipv6_status::bad_ext_header, off);
             }
             std::size_t err_at = off;
-            const ipv6_status s = walk_options(pkt, off, off + len, nh == nh_dstopts, st, v, err_at);
+            const ipv6_status s =
+                walk_options(pkt, off, off + len, nh == nh_dstopts, st, v, err_at);
             if (s != ipv6_status::ok) {
                 return fail(v, s, err_at);
             }
@@ -146,6 +150,44 @@ ipv6_view parse_ipv6(bytes_view pkt) noexcept {
     v.upper_length = static_cast<std::uint16_t>(end - off);
     v.status = ipv6_status::ok;
     return v;
+}
+
+build_result build_ipv6_hdr(bytes_mut out, const ipv6_fields& f) noexcept {
+    detail::writer w(out);
+    w.be32((std::uint32_t{6} << 28) | (std::uint32_t{f.traffic_class} << 20) |
+           (f.flow_label & 0xfffff));
+    w.be16(f.payload_len);
+    w.u8(f.next_header);
+    w.u8(f.hop_limit);
+    w.addr(f.src);
+    w.addr(f.dst);
+    return w.result();
+}
+
+build_result build_hao_dstopts(bytes_mut out, std::uint8_t next_header,
+                               const ipv6_addr& home_address) noexcept {
+    detail::writer w(out);
+    w.u8(next_header);
+    w.u8(2);             // (2 + 1) * 8 = 24 bytes
+    w.u8(ipv6_opt_padn); // PadN(4) puts the HAO at 8n+6
+    w.u8(2);
+    w.be16(0);
+    w.u8(ipv6_opt_home_address);
+    w.u8(16);
+    w.addr(home_address);
+    return w.result();
+}
+
+build_result build_rh2(bytes_mut out, std::uint8_t next_header,
+                       const ipv6_addr& home_address) noexcept {
+    detail::writer w(out);
+    w.u8(next_header);
+    w.u8(2);
+    w.u8(ipv6_routing_type2);
+    w.u8(1);
+    w.be32(0);
+    w.addr(home_address);
+    return w.result();
 }
 
 } // namespace mipgate::wire

@@ -4,6 +4,7 @@
 
 #include "mipgate/common/bytes.hpp"
 #include "mipgate/common/ipv6_addr.hpp"
+#include "mipgate/wire/status.hpp"
 
 #include <cstdint>
 #include <optional>
@@ -35,14 +36,16 @@ inline constexpr std::uint8_t ipv6_max_ext_headers = 8;
 
 /// IPv6 fixed header, RFC 8200 §3.
 struct [[gnu::packed]] ipv6_hdr {
-    be32 ver_tc_flow;        ///< version(4) | traffic class(8) | flow label(20)
+    be32 ver_tc_flow; ///< version(4) | traffic class(8) | flow label(20)
     be16 payload_len;
     std::uint8_t next_header;
     std::uint8_t hop_limit;
     std::uint8_t src[16];
     std::uint8_t dst[16];
 
-    std::uint8_t version() const noexcept { return static_cast<std::uint8_t>(ver_tc_flow.raw[0] >> 4); }
+    std::uint8_t version() const noexcept {
+        return static_cast<std::uint8_t>(ver_tc_flow.raw[0] >> 4);
+    }
     ipv6_addr src_addr() const noexcept { return ipv6_addr::from_bytes(src); }
     ipv6_addr dst_addr() const noexcept { return ipv6_addr::from_bytes(dst); }
 };
@@ -50,8 +53,8 @@ static_assert(sizeof(ipv6_hdr) == 40);
 
 /// Home Address option body as it sits in a Destination Options header, RFC 6275 §6.3.
 struct [[gnu::packed]] ipv6_hao {
-    std::uint8_t type;       ///< 201
-    std::uint8_t length;     ///< 16
+    std::uint8_t type;   ///< 201
+    std::uint8_t length; ///< 16
     std::uint8_t home_address[16];
 };
 static_assert(sizeof(ipv6_hao) == 18);
@@ -71,15 +74,15 @@ static_assert(sizeof(ipv6_rh2) == 24);
 struct [[gnu::packed]] ipv6_frag {
     std::uint8_t next_header;
     std::uint8_t reserved;
-    be16 offset_flags;          ///< fragment offset(13) | res(2) | M(1)
+    be16 offset_flags; ///< fragment offset(13) | res(2) | M(1)
     be32 identification;
 };
 static_assert(sizeof(ipv6_frag) == 8);
 
 enum class ipv6_status : std::uint8_t {
     ok,
-    truncated,          ///< buffer shorter than 40 bytes, or an extension header runs past payload end
-    bad_version,        ///< version field is not 6
+    truncated,   ///< buffer shorter than 40 bytes, or an extension header runs past payload end
+    bad_version, ///< version field is not 6
     bad_payload_length, ///< payload_length exceeds the buffer (jumbograms are not supported)
     bad_ext_header,     ///< malformed option TLVs, misplaced/duplicated extension header
     bad_hao,            ///< Home Address option: length != 16, duplicated, or misplaced
@@ -91,19 +94,21 @@ enum class ipv6_status : std::uint8_t {
 /// The views point into that buffer and live as long as it does.
 struct ipv6_view {
     ipv6_status status = ipv6_status::truncated;
-    const ipv6_hdr* hdr = nullptr;  ///< the fixed header (offset 0); null when truncated
-    std::uint16_t end = 0;          ///< 40 + payload_length: trailing bytes past it are ignored
-    std::uint8_t upper_proto = nh_none; ///< first Next Header not walked (ICMPv6, MH, ESP, AH, TCP…)
+    const ipv6_hdr* hdr = nullptr; ///< the fixed header (offset 0); null when truncated
+    std::uint32_t end = 0;         ///< 40 + payload_length: trailing bytes past it are ignored
+    std::uint8_t upper_proto =
+        nh_none; ///< first Next Header not walked (ICMPv6, MH, ESP, AH, TCP…)
     std::uint16_t upper_offset = 0;
     std::uint16_t upper_length = 0;
     std::optional<ipv6_addr> home_address; ///< from the Home Address option
-    std::uint16_t hao_offset = 0;   ///< offset of the HAO's 16-byte address (valid if home_address)
-    std::optional<ipv6_addr> rh2_address;  ///< home address carried in a type 2 Routing header
-    std::uint16_t rh2_offset = 0;   ///< offset of the RH2's 16-byte address
-    bool is_fragment = false;       ///< a Fragment header was seen
-    std::uint16_t frag_offset = 0;  ///< fragment offset in 8-byte units; non-zero → upper is not a header
-    bool frag_more = false;         ///< M flag
-    std::uint8_t ext_count = 0;     ///< extension headers walked
+    std::uint16_t hao_offset = 0; ///< offset of the HAO's 16-byte address (valid if home_address)
+    std::optional<ipv6_addr> rh2_address; ///< home address carried in a type 2 Routing header
+    std::uint16_t rh2_offset = 0;         ///< offset of the RH2's 16-byte address
+    bool is_fragment = false;             ///< a Fragment header was seen
+    std::uint16_t frag_offset =
+        0;                  ///< fragment offset in 8-byte units; non-zero → upper is not a header
+    bool frag_more = false; ///< M flag
+    std::uint8_t ext_count = 0; ///< extension headers walked
     /// First unrecognised option whose action bits (RFC 8200 §4.2) are not "skip": type and the
     /// offset of its type byte (the ICMPv6 Parameter Problem pointer). Not an error for transit.
     std::uint8_t unknown_opt_type = 0;
@@ -112,14 +117,41 @@ struct ipv6_view {
 
     bool ok() const noexcept { return status == ipv6_status::ok; }
     /// Upper-layer bytes [upper_offset, end) of `pkt` (the buffer given to parse_ipv6).
-    bytes_view upper(bytes_view pkt) const noexcept { return pkt.subspan(upper_offset, upper_length); }
+    bytes_view upper(bytes_view pkt) const noexcept {
+        return pkt.subspan(upper_offset, upper_length);
+    }
 };
 
 /// Parses the IPv6 header and walks Hop-by-Hop (first only), Destination Options (before and
 /// after a Routing header), Routing (type 2 checked, others skipped) and Fragment headers; stops
 /// at anything else (ESP, AH, ICMPv6, MH, No Next Header, TCP/UDP, unknown). A non-first
-/// fragment stops the walk at the Fragment header's Next Header.
+/// fragment stops the walk at the Fragment header's Next Header. For any fragment (is_fragment)
+/// the upper layer is incomplete: its checksum cannot be verified before reassembly.
 /// Any thread (worker hot path); no allocation; never blocks.
 ipv6_view parse_ipv6(bytes_view pkt) noexcept;
+
+/// Fields of an IPv6 header to build.
+struct ipv6_fields {
+    std::uint8_t traffic_class = 0;
+    std::uint32_t flow_label = 0; ///< low 20 bits
+    std::uint16_t payload_len = 0;
+    std::uint8_t next_header = nh_none;
+    std::uint8_t hop_limit = 64;
+    ipv6_addr src;
+    ipv6_addr dst;
+};
+
+/// Writes the 40-byte IPv6 header. Any thread; no allocation; never blocks.
+build_result build_ipv6_hdr(bytes_mut out, const ipv6_fields& f) noexcept;
+
+/// Writes a 24-byte Destination Options header holding PadN(4) + Home Address option at 8n+6
+/// (RFC 6275 §6.3). Any thread; no allocation; never blocks.
+build_result build_hao_dstopts(bytes_mut out, std::uint8_t next_header,
+                               const ipv6_addr& home_address) noexcept;
+
+/// Writes a 24-byte type 2 Routing header (Segments Left 1) carrying home_address
+/// (RFC 6275 §6.4). Any thread; no allocation; never blocks.
+build_result build_rh2(bytes_mut out, std::uint8_t next_header,
+                       const ipv6_addr& home_address) noexcept;
 
 } // namespace mipgate::wire
