@@ -139,7 +139,9 @@ mh_view parse_mh(bytes_view mh) noexcept {
         if (!option_length_ok(t, len)) {
             return fail(v, wire_status::bad_length, p);
         }
-        if ((t == mh_opt_bad && p % 8 != 2) || (t == mh_opt_badf && p % 8 != 6)) {
+        // BAD sits at 8n+2 (RFC 6275 §6.2.7); BADF, being last, must end the MH on 8n: 8n+6 for
+        // a 12-byte authenticator (AT 0), 8n+2 for a 16-byte one (AT 1) (docs/architecture.md).
+        if ((t == mh_opt_bad && p % 8 != 2) || (t == mh_opt_badf && (p + 2 + len) % 8 != 0)) {
             return fail(v, wire_status::bad_alignment, p);
         }
         if (t < 64) {
@@ -466,7 +468,8 @@ std::size_t mh_writer::badf(std::uint32_t spi, std::size_t auth_len) noexcept {
         }
         return 0;
     }
-    pad_to(8, 6);
+    // Last option: start where it ends the MH on 8n (8n+6 for AT 0, 8n+2 for AT 1).
+    pad_to(8, (8 - (6 + auth_len) % 8) % 8);
     const std::size_t at = _len;
     if (auto* p = take(6 + auth_len)) {
         p[0] = mh_opt_badf;

@@ -157,7 +157,7 @@ TEST(mh, round_trips_every_message) {
         auto v = build([&](mh_writer& w) {
             w.ba(ba_msg{0, ba_flag_k, 9, 10}, mh_type_fback);
             w.mh_lla(2, mac);
-            auth = w.badf(0, 16); // AT 1: 16-byte authenticator, padding after BADF
+            auth = w.badf(0, 16); // AT 1: 16-byte authenticator, BADF at 8n+2 ends the MH
         });
         ASSERT_TRUE(v.ok()) << int(v.status);
         EXPECT_EQ(v.type, mh_type_fback);
@@ -170,7 +170,7 @@ TEST(mh, round_trips_every_message) {
         auto b = mh_badf(*v.options.find(mh_opt_badf));
         ASSERT_TRUE(b.ok());
         EXPECT_EQ(b->authenticator.size(), 16u);
-        EXPECT_EQ(b->offset % 8, 6);
+        EXPECT_EQ(b->offset % 8, 2);
         EXPECT_EQ(b->auth_offset, auth);
     }
     {
@@ -218,11 +218,11 @@ TEST(mh, malformed_options) {
     // AltCoA with length 15
     EXPECT_EQ(parse_mh(make("0100030f20010db8000200000000000000000100")).status,
               wire_status::bad_length);
-    // BADF at 8n+4 instead of 8n+6
-    EXPECT_EQ(parse_mh(make("1512000000000102030405060708090a0b0c0d0e")).status,
+    // BADF with a 12-byte authenticator at 8n+4 instead of 8n+6 (does not end on 8n)
+    EXPECT_EQ(parse_mh(make("1510000000000102030405060708090a0b0c")).status,
               wire_status::bad_alignment);
     // BADF followed by another option (Nonce Indices): not last
-    auto nl = make("0100150e0000000000000000000000000000000004040001000200");
+    auto nl = make("01001510000000000000000000000000000000000000040400010002");
     EXPECT_EQ(parse_mh(nl).status, wire_status::not_last);
     // BADF with Option Length 4 (no authenticator)
     EXPECT_EQ(parse_mh(make("01001504000000000000")).status, wire_status::bad_length);
@@ -309,4 +309,33 @@ TEST(mh, option_length_rules) {
     EXPECT_EQ(mh_alt_coa(other).status, wire_status::bad_type);
     EXPECT_EQ(mh_badf(other).status, wire_status::bad_type);
     EXPECT_EQ(mh_dns_update(other).status, wire_status::bad_type);
+}
+
+// AT 1 (16-byte authenticator): BADF must still be last and end the MH on 8n, so it starts at
+// 8n+2, not 8n+6 (docs/architecture.md, "BADF placement").
+TEST(mh, badf_with_16_byte_authenticator_ends_on_8n) {
+    std::array<std::uint8_t, 128> buf{};
+    mh_writer w(buf);
+    w.bu(bu_msg{7, bu_flag_a | bu_flag_h, 10}, mh_type_fbu);
+    w.alt_coa(ncoa);
+    const std::size_t auth_at = w.badf(0, 16);
+    auto r = w.finish();
+    ASSERT_TRUE(r.ok());
+    EXPECT_EQ(r.len % 8, 0u);
+    EXPECT_EQ(auth_at + 16, r.len); // nothing after the authenticator
+    EXPECT_EQ((auth_at - 6) % 8, 2u);
+    auto v = parse_mh(bytes_view{buf.data(), r.len});
+    ASSERT_TRUE(v.ok()) << int(v.status);
+    const auto* b = v.options.find(mh_opt_badf);
+    ASSERT_NE(b, nullptr);
+    EXPECT_EQ(mh_badf(*b)->authenticator.size(), 16u);
+    // The same option at 8n+6 needs 4 bytes of padding after the last option: refused.
+    std::array<std::uint8_t, 40> bad{};
+    const std::uint8_t hdr[] = {59, 4, mh_type_fbu, 0, 0, 0, 0, 7, 0xc0, 0, 0, 10, 1, 0};
+    std::copy(std::begin(hdr), std::end(hdr), bad.begin()); // PadN(2) puts BADF at 14 = 8n+6
+    bad[14] = mh_opt_badf;
+    bad[15] = 20;                                            // SPI + 16-byte authenticator
+    bad[36] = 1;                                             // PadN(4) to reach 40 bytes
+    bad[37] = 2;
+    EXPECT_EQ(parse_mh(bytes_view{bad.data(), bad.size()}).status, wire_status::bad_alignment);
 }

@@ -34,7 +34,7 @@ inline constexpr std::uint8_t mh_opt_nonce_indices = 4; ///< Nonce Indices, 2n
 inline constexpr std::uint8_t mh_opt_bad = 5;           ///< Binding Authorization Data, 8n+2, last
 inline constexpr std::uint8_t mh_opt_lla = 7;           ///< MH Link-Layer Address (FMIPv6)
 inline constexpr std::uint8_t mh_opt_dns_update = 17;   ///< DNS Update (RFC 5026)
-inline constexpr std::uint8_t mh_opt_badf = 21;         ///< BADF (FMIPv6), 8n+6, last
+inline constexpr std::uint8_t mh_opt_badf = 21;         ///< BADF (FMIPv6), last, ends the MH on 8n (8n+6 for AT 0, 8n+2 for AT 1)
 
 // BU/FBU flags: the 16-bit word after the Sequence Number (RFC 6275 §6.1.7, RFC 5268 §6.3.1).
 inline constexpr std::uint16_t bu_flag_a = 0x8000;
@@ -110,7 +110,7 @@ struct mh_view {
 /// type's fixed part (bad_length), known MH type (bad_type; `type` is still set so the caller can
 /// answer with a Binding Error status 2), option TLVs inside the header, per-option lengths
 /// (Alternate CoA 16, Nonce Indices 4, BRA 2, BAD 12, BADF > 4, DNS Update ≥ 2, MH-LLA ≥ 1),
-/// BAD/BADF last (only padding may follow: not_last) and aligned (BAD 8n+2, BADF 8n+6:
+/// BAD/BADF last (only padding may follow: not_last) and aligned (BAD 8n+2, BADF ending the MH on 8n:
 /// bad_alignment), no repeated option (duplicate). Unknown option types are listed, not refused
 /// (RFC 6275 §6.2.1). Does not check the checksum (needs addresses: mh_checksum).
 /// Any thread (worker hot path); no allocation; never blocks.
@@ -227,7 +227,7 @@ public:
     void dns_update(std::uint8_t status, std::uint8_t flags, bytes_view fqdn) noexcept; ///< none
     /// Any option with alignment xn+y (x = 1, 2, 4 or 8).
     void option(std::uint8_t type, bytes_view data, unsigned x = 1, unsigned y = 0) noexcept;
-    /// BADF at 8n+6 with Option Length 4 + auth_len and a zeroed authenticator (design.md §4);
+    /// BADF placed to end the MH on 8n (8n+6 for a 12-byte, 8n+2 for a 16-byte authenticator) with Option Length 4 + auth_len and a zeroed authenticator (design.md §4);
     /// returns the authenticator's offset in the MH (fill it after finish()), 0 on error.
     std::size_t badf(std::uint32_t spi, std::size_t auth_len) noexcept;
     /// BAD (type 5) at 8n+2 with a zeroed 12-byte authenticator; returns its offset, 0 on error.

@@ -17,7 +17,7 @@ enum class wire_status : std::uint8_t {
     bad_value,     ///< a field holds a value the RFC forbids (e.g. multicast target, prefix > 128)
     bad_padding,   ///< Pad Length does not fit inside the option
     bad_options,   ///< option area malformed (zero length, truncated, too many)
-    bad_alignment, ///< option not at its required alignment (BADF 8n+6, BAD 8n+2)
+    bad_alignment, ///< option not at its required alignment (BADF ending on 8n, BAD 8n+2)
     not_last,      ///< an option that must be last (BADF, BAD) is followed by another option
     duplicate,     ///< an option that may appear once appears twice
 };
