@@ -1,0 +1,104 @@
+#include "mipgate/control/dpdk_glue.hpp"
+
+#include "mipgate/control/send_service.hpp"
+#include "mipgate/tables/key_record.hpp"
+
+#include <rte_ethdev.h>
+#include <rte_mbuf.h>
+#include <rte_ring.h>
+
+#include <cstring>
+
+namespace mipgate::control {
+
+namespace {
+
+constexpr std::uint32_t eth_len = 14;
+constexpr std::uint64_t expiry_interval_s = 10;
+
+int port_index(const control_io& io, std::uint16_t port_id) {
+    for (std::size_t i = 0; i < io.port_ids.size(); ++i) {
+        if (io.port_ids[i] == port_id) {
+            return static_cast<int>(i);
+        }
+    }
+    return -1;
+}
+
+} // namespace
+
+rte_ring* create_slow_path_ring(const char* name, unsigned size, int socket_id) {
+    return rte_ring_create(name, size, socket_id, RING_F_SC_DEQ);
+}
+
+unsigned control_poll(send_service& svc, const control_io& io, control_io_stats& stats, unsigned budget) {
+    unsigned work = 0;
+    rte_mbuf* pkts[32];
+    std::vector<std::uint8_t> scratch;
+    while (budget > 0) {
+        const unsigned want = budget < 32 ? budget : 32;
+        const unsigned n = rte_ring_sc_dequeue_burst(io.ring, reinterpret_cast<void**>(pkts), want, nullptr);
+        if (n == 0) {
+            break;
+        }
+        budget -= n;
+        for (unsigned i = 0; i < n; ++i) {
+            rte_mbuf* m = pkts[i];
+            ++stats.rx;
+            const int idx = port_index(io, m->port);
+            const std::uint32_t len = rte_pktmbuf_pkt_len(m);
+            scratch.resize(len);
+            const auto* p = static_cast<const std::uint8_t*>(rte_pktmbuf_read(m, 0, len, scratch.data()));
+            if (idx < 0 || len <= eth_len || p == nullptr || p[12] != 0x86 || p[13] != 0xdd) {
+                ++stats.rx_bad;
+                continue;
+            }
+            mac_addr src;
+            std::memcpy(src.b.data(), p + 6, 6);
+            svc.submit(static_cast<std::uint16_t>(idx), src, bytes_view(p + eth_len, len - eth_len));
+        }
+        rte_pktmbuf_free_bulk(pkts, n);
+        work += n;
+    }
+
+    std::vector<tx_frame> frames;
+    svc.take_replies(frames, 64);
+    for (auto& f : frames) {
+        ++work;
+        if (f.port >= io.port_ids.size() || io.control_txq[f.port] < 0) {
+            ++stats.tx_dropped;
+            continue;
+        }
+        rte_mbuf* m = rte_pktmbuf_alloc(io.pool);
+        if (m == nullptr) {
+            ++stats.tx_dropped;
+            continue;
+        }
+        char* d = rte_pktmbuf_append(m, static_cast<std::uint16_t>(f.bytes.size()));
+        if (d == nullptr) {
+            rte_pktmbuf_free(m);
+            ++stats.tx_dropped;
+            continue;
+        }
+        std::memcpy(d, f.bytes.data(), f.bytes.size());
+        const auto q = static_cast<std::uint16_t>(io.control_txq[f.port]);
+        if (rte_eth_tx_burst(io.port_ids[f.port], q, &m, 1) == 1) {
+            ++stats.tx;
+        } else {
+            rte_pktmbuf_free(m);
+            ++stats.tx_dropped;
+        }
+    }
+
+    // Expiry walks the whole table under the key service's mutex: every expiry_interval_s is
+    // enough, since a record past expires_s is already dead for every reader (key_record::live).
+    static thread_local std::uint64_t last_expiry = 0; // control lcore only: one instance
+    const std::uint64_t now = tables::now_s();
+    if (now >= last_expiry + expiry_interval_s) {
+        last_expiry = now;
+        stats.keys_expired += svc.expire_keys(now);
+    }
+    return work;
+}
+
+} // namespace mipgate::control

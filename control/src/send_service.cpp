@@ -1,0 +1,279 @@
+// send_service: creation, the control-lcore dispatch (cheap checks, rate limits, signer choice),
+// the signer threads and the reply queue.
+
+#include "service_impl.hpp"
+
+#include "mipgate/wire/fmip_messages.hpp"
+#include "mipgate/wire/icmpv6.hpp"
+
+#include <cerrno>
+#include <chrono>
+
+namespace mipgate::control {
+
+signer_state::signer_state(const send::send_policy& policy, const config::limits_cfg& lim,
+                           std::size_t replay_entries)
+    : timestamps(lim.timestamp_cache,
+                 send::timestamp_params::from_seconds(lim.timestamp_delta_s, lim.timestamp_fuzz_s,
+                                                      lim.timestamp_drift_pct)),
+      verifier(policy, timestamps, nullptr),
+      replays(replay_entries, send::send_seconds(lim.timestamp_delta_s)) {}
+
+std::vector<std::uint8_t> parse_ap_id(const std::string& text) {
+    std::vector<std::uint8_t> out;
+    std::size_t i = 0;
+    auto hexval = [](char c) -> int {
+        if (c >= '0' && c <= '9') return c - '0';
+        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+        return -1;
+    };
+    while (i < text.size()) {
+        if (i + 1 >= text.size() + 0 || hexval(text[i]) < 0 || hexval(text[i + 1]) < 0) {
+            return {};
+        }
+        out.push_back(static_cast<std::uint8_t>(hexval(text[i]) * 16 + hexval(text[i + 1])));
+        i += 2;
+        if (i < text.size()) {
+            if (text[i] != ':' && text[i] != '-') {
+                return {};
+            }
+            ++i;
+        }
+    }
+    if (out.size() > 32) {
+        return {};
+    }
+    return out;
+}
+
+send_service::impl::impl(const config::config& c, const router_identity& id_, key_service& keys_,
+                         service_counters& ctr, std::vector<port_info> ports_, service_options o)
+    : id(id_), keys(keys_), counters(ctr), limits(c.limits), opts(std::move(o)), ports(std::move(ports_)),
+      per_source(c.limits.rtsolpr_rate_per_source, c.limits.rtsolpr_rate_per_source, opts.max_rate_sources),
+      global(c.limits.rtsolpr_rate_global, c.limits.rtsolpr_rate_global),
+      cpa(c.limits.max_cpa_rate, c.limits.max_cpa_rate),
+      nd_answers(opts.nd_answer_rate, opts.nd_answer_rate),
+      fail_replies(opts.failure_reply_rate, opts.failure_reply_rate) {
+    policy.rsa_min_bits = c.limits.rsa_min_bits;
+    policy.rsa_max_bits = c.limits.rsa_max_bits;
+    policy.cga_max_sec = c.limits.cga_max_sec;
+    policy.require_cga = true;
+    for (const auto& p : c.ports) {
+        port_prefixes.push_back(p.addresses);
+    }
+    for (const auto& n : c.neighbor_routers) {
+        nars.push_back(nar_entry{parse_ap_id(n.ap_id), n});
+    }
+}
+
+result<std::unique_ptr<send_service>> send_service::create(const config::config& cfg, const router_identity& id,
+                                                           key_service& keys, std::vector<port_info> ports,
+                                                           service_options opts) {
+    if (ports.size() != cfg.ports.size()) {
+        return make_error(EINVAL, "send service: port list does not match the configuration");
+    }
+    for (const auto& n : cfg.neighbor_routers) {
+        if (parse_ap_id(n.ap_id).empty()) {
+            return make_error(EINVAL, "send service: neighbor router ap_id '" + n.ap_id + "' is not hex octets");
+        }
+    }
+    std::unique_ptr<send_service> s(new send_service(id, keys));
+    s->_impl = std::make_unique<impl>(cfg, id, keys, s->_counters, std::move(ports), std::move(opts));
+    impl& m = *s->_impl;
+    const unsigned n = std::max(1u, m.opts.signer_threads);
+    for (unsigned i = 0; i < n; ++i) {
+        m.signers.push_back(std::make_unique<signer_state>(m.policy, m.limits, m.opts.replay_cache));
+    }
+    if (m.opts.signer_threads > 0) {
+        for (auto& sg : m.signers) {
+            signer_state* st = sg.get();
+            st->thread = std::thread([&m, st] { m.run_signer(*st); });
+        }
+    }
+    return s;
+}
+
+send_service::send_service(const router_identity& id, key_service& keys) : _id(id), _keys(keys) {}
+
+send_service::~send_service() { stop(); }
+
+void send_service::stop() {
+    if (!_impl) {
+        return;
+    }
+    for (auto& sg : _impl->signers) {
+        {
+            std::lock_guard<std::mutex> lock(sg->mu);
+            sg->stopping = true;
+        }
+        sg->cv.notify_all();
+    }
+    for (auto& sg : _impl->signers) {
+        if (sg->thread.joinable()) {
+            sg->thread.join();
+        }
+    }
+}
+
+void send_service::submit(std::uint16_t port, const mac_addr& src_mac, bytes_view ip) {
+    impl& m = *_impl;
+    const wire::ipv6_view v = wire::parse_ipv6(ip);
+    if (!v.ok() || v.is_fragment || v.upper_proto != wire::nh_icmpv6 || v.upper_length < 4 ||
+        port >= m.ports.size()) {
+        m.counters.add(svc_counter::malformed_packet);
+        return;
+    }
+    const bytes_view icmp = v.upper(ip);
+    if (icmp[0] == wire::icmp6_fmip && icmp.size() >= 5 && icmp[4] == wire::fmip_subtype_rtsolpr) {
+        m.on_rtsolpr(port, src_mac, v, ip);
+    } else if (icmp[0] == wire::icmp6_cps) {
+        m.on_cps(port, src_mac, v, ip);
+    } else if (icmp[0] == wire::icmp6_rs || icmp[0] == wire::icmp6_ns) {
+        m.on_nd(port, src_mac, v, ip);
+    } else {
+        m.counters.add(svc_counter::unsupported_message);
+    }
+}
+
+void send_service::impl::on_rtsolpr(std::uint16_t port, const mac_addr& src_mac, const wire::ipv6_view& v,
+                                    bytes_view ip) {
+    counters.add(svc_counter::rtsolpr_received);
+    const ipv6_addr src = v.hdr->src_addr();
+    const ipv6_addr dst = v.hdr->dst_addr();
+    const bytes_view icmp = v.upper(ip);
+    if (src.is_multicast() || src.is_unspecified()) {
+        counters.add(svc_counter::malformed_packet); // nobody to answer
+        return;
+    }
+    if (v.hdr->hop_limit != 255) {
+        counters.add(svc_counter::bad_hop_limit);
+        return;
+    }
+    if (!wire::icmpv6_checksum_ok(src, dst, icmp)) {
+        counters.add(svc_counter::bad_checksum);
+        return;
+    }
+    if (icmp.size() < 8) {
+        counters.add(svc_counter::options_malformed);
+        return;
+    }
+    const wire::nd_option_list nd = wire::parse_nd_options(icmp.subspan(8));
+    if (nd.status == wire::nd_status::zero_length) {
+        counters.add(svc_counter::option_length_zero);
+        return;
+    }
+    if (!nd.ok() || !wire::parse_fmip(icmp, wire::fmip_subtype_rtsolpr)) {
+        counters.add(svc_counter::options_malformed);
+        return;
+    }
+    if (const wire::nd_option* hk = nd.find(wire::nd_opt_hk_request)) {
+        if (!wire::parse_hk_request_opt(hk->raw)) {
+            counters.add(svc_counter::hk_request_malformed);
+            return;
+        }
+    }
+    const std::uint64_t t = mono_ns();
+    if (!per_source.take(src, t)) {
+        counters.add(svc_counter::rate_limited_source);
+        return;
+    }
+    if (!global.take(t)) {
+        counters.add(svc_counter::rate_limited_global);
+        return;
+    }
+    dispatch(job{port, src_mac, std::vector<std::uint8_t>(ip.begin(), ip.begin() + v.end)}, src);
+}
+
+void send_service::impl::dispatch(job&& j, const ipv6_addr& src) {
+    signer_state& s = *signers[ipv6_addr_hash{}(src) % signers.size()];
+    if (opts.signer_threads == 0) {
+        in_flight.fetch_add(1);
+        handle_job(s, j);
+        finished_job();
+        return;
+    }
+    {
+        std::lock_guard<std::mutex> lock(s.mu);
+        if (s.stopping || s.queue.size() >= opts.signer_queue) {
+            counters.add(svc_counter::signer_queue_full);
+            return;
+        }
+        in_flight.fetch_add(1);
+        s.queue.push_back(std::move(j));
+    }
+    s.cv.notify_one();
+}
+
+void send_service::impl::handle_job(signer_state& s, const job& j) {
+    const wire::ipv6_view v = wire::parse_ipv6(j.ip);
+    if (v.upper(j.ip)[0] == wire::icmp6_fmip) {
+        handle_rtsolpr(s, j);
+    } else {
+        handle_nd(s, j);
+    }
+}
+
+void send_service::impl::run_signer(signer_state& s) {
+    for (;;) {
+        job j;
+        {
+            std::unique_lock<std::mutex> lock(s.mu);
+            s.cv.wait(lock, [&] { return s.stopping || !s.queue.empty(); });
+            if (s.stopping) {
+                in_flight.fetch_sub(s.queue.size());
+                s.queue.clear();
+                break;
+            }
+            j = std::move(s.queue.front());
+            s.queue.pop_front();
+        }
+        handle_job(s, j);
+        finished_job();
+    }
+    std::lock_guard<std::mutex> lock(idle_mu);
+    idle_cv.notify_all();
+}
+
+void send_service::impl::finished_job() {
+    if (in_flight.fetch_sub(1) == 1) {
+        std::lock_guard<std::mutex> lock(idle_mu);
+        idle_cv.notify_all();
+    }
+}
+
+bool send_service::impl::emit(tx_frame&& f) {
+    std::lock_guard<std::mutex> lock(reply_mu);
+    if (replies.size() >= opts.reply_queue) {
+        counters.add(svc_counter::reply_queue_full);
+        return false;
+    }
+    replies.push_back(std::move(f));
+    return true;
+}
+
+std::size_t send_service::take_replies(std::vector<tx_frame>& out, std::size_t max) {
+    impl& m = *_impl;
+    std::lock_guard<std::mutex> lock(m.reply_mu);
+    std::size_t n = 0;
+    while (n < max && !m.replies.empty()) {
+        out.push_back(std::move(m.replies.front()));
+        m.replies.pop_front();
+        ++n;
+    }
+    return n;
+}
+
+std::uint32_t send_service::expire_keys(std::uint64_t now_s) {
+    const std::uint32_t n = _keys.expire(now_s);
+    _counters.add(svc_counter::keys_expired, n);
+    return n;
+}
+
+void send_service::wait_idle() {
+    impl& m = *_impl;
+    std::unique_lock<std::mutex> lock(m.idle_mu);
+    m.idle_cv.wait_for(lock, std::chrono::seconds(30), [&] { return m.in_flight.load() == 0; });
+}
+
+} // namespace mipgate::control
