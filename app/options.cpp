@@ -1,0 +1,80 @@
+#include "options.hpp"
+
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+#include <string_view>
+
+namespace mipgate::app {
+
+const char* usage_text() {
+    return "usage: mipgate [--config FILE] [--duration SECONDS] [--file-prefix PREFIX]\n"
+           "       mipgate --print-default-config\n"
+           "\n"
+           "  --config FILE           YAML configuration (default: the embedded default: ring ports\n"
+           "                          and the built-in traffic generator, no NIC, no hugepages)\n"
+           "  --print-default-config  print the embedded default configuration and exit\n"
+           "  --duration SECONDS      stop by itself after SECONDS (as on SIGINT/SIGTERM)\n"
+           "  --file-prefix PREFIX    EAL --file-prefix, overrides system.file_prefix\n"
+           "  --help                  this text\n"
+           "\n"
+           "Exit status: 0 after a clean stop, 2 on a usage or configuration error, 1 on a start-up\n"
+           "failure. A counters summary is printed on stop.\n";
+}
+
+parse_outcome parse_options(int argc, char** argv) {
+    parse_outcome out;
+    auto& o = out.opts;
+    for (int i = 1; i < argc; ++i) {
+        std::string_view a = argv[i];
+        std::string_view value;
+        bool has_value = false;
+        if (auto eq = a.find('='); a.starts_with("--") && eq != std::string_view::npos) {
+            value = a.substr(eq + 1);
+            a = a.substr(0, eq);
+            has_value = true;
+        }
+        auto take = [&](std::string_view name) -> std::optional<std::string> {
+            if (has_value) {
+                return std::string(value);
+            }
+            if (i + 1 >= argc) {
+                out.errors.push_back(std::string(name) + " needs a value");
+                return std::nullopt;
+            }
+            return std::string(argv[++i]);
+        };
+        if (a == "--help" || a == "-h") {
+            o.help = true;
+        } else if (a == "--print-default-config") {
+            o.print_default = true;
+        } else if (a == "--config") {
+            if (auto v = take(a)) {
+                o.config_path = *v;
+            }
+        } else if (a == "--file-prefix") {
+            if (auto v = take(a)) {
+                if (v->empty()) {
+                    out.errors.emplace_back("--file-prefix must not be empty");
+                }
+                o.file_prefix = *v;
+            }
+        } else if (a == "--duration") {
+            if (auto v = take(a)) {
+                char* end = nullptr;
+                errno = 0;
+                double d = std::strtod(v->c_str(), &end);
+                if (v->empty() || *end != '\0' || errno != 0 || !std::isfinite(d) || d <= 0) {
+                    out.errors.push_back("--duration: '" + *v + "' is not a positive number of seconds");
+                } else {
+                    o.duration_s = d;
+                }
+            }
+        } else {
+            out.errors.push_back("unknown argument '" + std::string(argv[i]) + "'");
+        }
+    }
+    return out;
+}
+
+} // namespace mipgate::app

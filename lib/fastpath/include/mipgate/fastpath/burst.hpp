@@ -1,0 +1,40 @@
+#pragma once
+// The worker's burst pipeline (house style 3/4): pass 1 classifies every packet of a burst,
+// pass 2 handles each class in bulk, then the TX stages are flushed.
+
+#include "mipgate/fastpath/worker_ctx.hpp"
+
+#include <cstdint>
+
+struct rte_mbuf;
+
+namespace mipgate::fastpath {
+
+/// Pass 1: fills w.cls / w.reason / w.nh / w.l3_len for pkts[0..n): Ethernet and IPv6 header
+/// checks, one bulk FIB lookup on every destination, and for packets to us an extension-header
+/// walk (mipgate::wire::parse_ipv6) to find the upper layer. Touches no packet bytes outside
+/// headers and changes nothing. Worker thread; no allocation; never blocks. n <= max_burst.
+void classify_burst(worker_ctx& w, rte_mbuf* const* pkts, std::uint16_t n) noexcept;
+
+/// Pass 2 for transit packets sel[0..k): hop limit and source checks, bulk neighbor lookup,
+/// MTU check, hop limit decrement, Ethernet rewrite, staging on the egress port. Packets that
+/// fail are added to w.dropped[*ndropped] with their reason counted.
+/// Worker thread; no allocation; never blocks.
+void forward_transit(worker_ctx& w, rte_mbuf* const* pkts, const std::uint16_t* sel, std::uint16_t k,
+                     std::uint16_t* ndropped) noexcept;
+
+/// Transmits every non-empty TX stage; what the queue refuses is freed and counted as tx_full.
+/// Worker thread; no allocation; never blocks.
+void flush_tx(worker_ctx& w) noexcept;
+
+/// Whole pipeline for one received burst: counts rx, classifies, handles every class (the
+/// local classes are dropped with their *_unhandled counter until later issues handle them),
+/// frees drops in bulk and flushes TX. Takes ownership of every mbuf.
+/// Worker thread; no allocation; never blocks.
+void process_burst(worker_ctx& w, rte_mbuf** pkts, std::uint16_t n) noexcept;
+
+/// One RX pass over the worker's queues, each burst through process_burst. Returns packets
+/// received. Worker thread (or the main lcore in single-lcore mode); never blocks.
+unsigned poll_once(worker_ctx& w) noexcept;
+
+} // namespace mipgate::fastpath

@@ -1,0 +1,102 @@
+#pragma once
+// Read-only forwarding state shared by all workers: the IPv6 FIB (rte_fib6, DIR-24-8-style trie),
+// the next-hop table, the neighbor table and per-port data. Built once by the control thread from
+// the configuration; later issues rebuild and publish a new one on reload.
+//
+// "For us" is decided by the FIB too: mipgate's own addresses and the multicast groups it listens
+// on are /128 entries whose next hop is nh_local (a receive entry, as in VPP or Linux's local
+// table), so one bulk lookup classifies local vs transit vs no route.
+
+#include "mipgate/common/ipv6_addr.hpp"
+#include "mipgate/common/result.hpp"
+#include "mipgate/config/config.hpp"
+#include "mipgate/fastpath/neighbor_table.hpp"
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+struct rte_fib6;
+
+namespace mipgate::fastpath {
+
+/// Upper bound on ports a worker handles (config ports map to indices 0..n-1).
+inline constexpr unsigned max_ports = 16;
+/// Upper bound on DPDK port ids we index directly.
+inline constexpr unsigned max_port_ids = 64;
+
+// FIB next-hop values: a few reserved verdicts, then indices into forwarding_tables::nexthops
+// offset by nh_first.
+inline constexpr std::uint64_t nh_no_route = 0;   ///< FIB default
+inline constexpr std::uint64_t nh_local = 1;      ///< one of mipgate's addresses or groups
+inline constexpr std::uint64_t nh_multicast = 2;  ///< ff00::/8 not listened on
+inline constexpr std::uint64_t nh_link_local = 3; ///< fe80::/10 not ours: never forwarded
+inline constexpr std::uint64_t nh_first = 8;
+
+/// A running port as the app brought it up, in configuration order.
+struct port_binding {
+    std::string name;
+    std::uint16_t port_id = 0;
+    mac_addr mac;
+    std::uint16_t mtu = 1500;
+};
+
+struct port_entry {
+    std::uint16_t port_id;
+    std::uint16_t mtu;
+    std::uint8_t mac[6];
+};
+
+/// Where a route sends packets. `on_link`: the neighbor is the destination itself.
+struct nexthop {
+    std::uint16_t port_index;  ///< index into ports (and into worker TX stages)
+    std::uint16_t port_id;
+    bool on_link;
+    std::uint8_t via[16];
+};
+
+class forwarding_tables {
+public:
+    forwarding_tables(const forwarding_tables&) = delete;
+    forwarding_tables& operator=(const forwarding_tables&) = delete;
+    ~forwarding_tables();
+
+    /// Builds FIB, next hops and neighbors from `cfg`; `ports` are the running ports in the order
+    /// of cfg.ports. `name` makes DPDK object names unique. Control thread; allocates; start-up
+    /// or reload only.
+    static result<std::unique_ptr<forwarding_tables>> build(const config::config& cfg,
+                                                            std::span<const port_binding> ports,
+                                                            const std::string& name, int socket_id);
+
+    // Readers below: any thread (workers read concurrently), no allocation, never block.
+    /// The FIB for rte_fib6_lookup_bulk.
+    rte_fib6* fib() const noexcept { return _fib; }
+    /// Neighbor table (read side).
+    const neighbor_table& neighbors() const noexcept { return _neighbors; }
+    /// Neighbor table (write side): control thread only.
+    neighbor_table& neighbors() noexcept { return _neighbors; }
+    /// The next hop behind a FIB value >= nh_first.
+    const nexthop& hop(std::uint64_t nh) const noexcept { return _nexthops[nh - nh_first]; }
+    /// Number of distinct next hops.
+    std::size_t nexthop_count() const noexcept { return _nexthops.size(); }
+    /// Per-port MAC/MTU, in configuration order.
+    std::span<const port_entry> ports() const noexcept { return _ports; }
+    /// Index into ports() of a DPDK port id, or -1.
+    int port_index(std::uint16_t port_id) const noexcept {
+        return port_id < max_port_ids ? _index_of_port[port_id] : -1;
+    }
+
+private:
+    forwarding_tables() = default;
+
+    rte_fib6* _fib = nullptr;
+    neighbor_table _neighbors;
+    std::vector<nexthop> _nexthops;
+    std::vector<port_entry> _ports;
+    std::array<std::int16_t, max_port_ids> _index_of_port{};
+};
+
+} // namespace mipgate::fastpath

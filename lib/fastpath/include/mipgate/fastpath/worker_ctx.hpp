@@ -1,0 +1,71 @@
+#pragma once
+// Per-worker state (house style 5): one cache-aligned object per worker lcore, passed explicitly
+// to every stage. Holds the queues it polls, its TX staging per egress port, burst scratch arrays
+// (reset per burst, never allocated on the fast path) and its counters.
+
+#include "mipgate/fastpath/counters.hpp"
+#include "mipgate/fastpath/forwarding_tables.hpp"
+#include "mipgate/fastpath/neighbor_table.hpp"
+
+#include <cstdint>
+
+struct rte_mbuf;
+
+namespace mipgate::fastpath {
+
+/// Largest burst a worker handles (rte_hash bulk lookups take at most 64 keys).
+inline constexpr unsigned max_burst = 64;
+
+/// What pass 1 decided for a packet (house style 4).
+enum class packet_class : std::uint8_t {
+    transit,      ///< not for us, routed: FIB next hop in nh[]
+    local_icmpv6, ///< ICMPv6 to one of our addresses or groups (ND, FMIPv6, SEND)
+    local_mh,     ///< Mobility Header to us (FBU, BU)
+    local_esp,    ///< ESP to us (home agent)
+    local_other,  ///< anything else to us
+    drop,         ///< dropped; the reason is in reason[]
+};
+inline constexpr unsigned packet_class_count = 6;
+
+struct rx_queue_ref {
+    std::uint16_t port_id;
+    std::uint16_t queue_id;
+};
+
+/// Packets waiting for one egress port's TX queue (flushed at the end of every burst).
+struct alignas(64) tx_stage {
+    std::uint16_t port_id = 0;
+    std::uint16_t queue_id = 0;
+    std::uint16_t n = 0;
+    bool enabled = false;
+    rte_mbuf* pkts[max_burst];
+};
+
+struct alignas(64) worker_ctx {
+    // --- set up once by the control thread before the worker starts ---
+    const forwarding_tables* tables = nullptr;
+    unsigned worker_id = 0;
+    std::uint16_t burst = 32;             ///< RX burst size, <= max_burst
+    std::uint16_t n_rx = 0;
+    rx_queue_ref rx[max_ports]{};         ///< queues this worker polls
+    tx_stage tx[max_ports];               ///< by port index (forwarding_tables::ports order)
+
+    // --- burst scratch, overwritten every burst ---
+    alignas(64) rte_mbuf* pkts[max_burst];
+    packet_class cls[max_burst];
+    counter_id reason[max_burst];
+    std::uint16_t l3_len[max_burst];      ///< IPv6 bytes in the frame (40 + payload length)
+    std::uint64_t nh[max_burst];          ///< FIB next hop per packet (transit)
+    std::uint64_t fib_nh[max_burst];      ///< bulk FIB results, in gather order
+    std::uint8_t dst[max_burst][16];      ///< gathered destinations for the bulk FIB lookup
+    std::uint16_t sel[max_burst];         ///< indices of packets in a group
+    neighbor_key nkeys[max_burst];
+    const void* nkey_ptrs[max_burst];
+    void* ndata[max_burst];
+    rte_mbuf* dropped[max_burst];
+
+    // --- this lcore's counters ---
+    counter_block counters;
+};
+
+} // namespace mipgate::fastpath

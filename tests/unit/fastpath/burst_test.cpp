@@ -1,0 +1,464 @@
+// Classification and forwarding on mbufs built in-process: EAL without hugepages, two ring
+// ports brought up by port_set, tables from a hand-written config, one worker_ctx.
+#include "mipgate/fastpath/burst.hpp"
+#include "mipgate/fastpath/forwarding_tables.hpp"
+#include "mipgate/fastpath/generator.hpp"
+#include "mipgate/fastpath/ports.hpp"
+#include "mipgate/fastpath/worker_ctx.hpp"
+
+#include <gtest/gtest.h>
+
+#include <rte_eal.h>
+#include <rte_ethdev.h>
+#include <rte_lcore.h>
+#include <rte_mbuf.h>
+#include <rte_ring.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <string>
+#include <unistd.h>
+#include <vector>
+
+namespace fp = mipgate::fastpath;
+namespace cfgns = mipgate::config;
+using fp::counter_id;
+using fp::packet_class;
+using mipgate::ipv6_addr;
+using mipgate::ipv6_prefix;
+using mipgate::mac_addr;
+
+namespace {
+
+// EAL's runtime directory is emptied by telemetry's atexit handler; remove it after that one.
+char g_runtime_dir[4096];
+void remove_runtime_dir() {
+    if (g_runtime_dir[0] != '\0') {
+        rmdir(g_runtime_dir);
+    }
+}
+
+ipv6_addr A(const char* s) { return *ipv6_addr::parse(s); }
+ipv6_prefix P(const char* s) { return *ipv6_prefix::parse(s); }
+mac_addr M(const char* s) { return *mac_addr::parse(s); }
+
+const mac_addr access_mac = M("02:00:00:00:00:01");
+const mac_addr core_mac = M("02:00:00:00:00:02");
+const mac_addr nexthop_mac = M("02:00:00:00:ff:02");
+const mac_addr mn_mac = M("02:00:00:00:01:00");
+
+cfgns::config test_config() {
+    cfgns::config c;
+    cfgns::port a;
+    a.name = "access";
+    a.kind = cfgns::port_kind::ring;
+    a.mac = access_mac;
+    a.addresses = {P("2001:db8:1::1/64"), P("fe80::1/64")};
+    cfgns::port b;
+    b.name = "core";
+    b.kind = cfgns::port_kind::ring;
+    b.mac = core_mac;
+    b.mtu = 1280;
+    b.addresses = {P("2001:db8:ff::1/64")};
+    c.ports = {a, b};
+    c.routes = {cfgns::route{P("2001:db8:2::/48"), A("2001:db8:ff::2"), "core"}};
+    c.neighbors = {cfgns::neighbor{A("2001:db8:ff::2"), nexthop_mac, "core"},
+                   cfgns::neighbor{A("2001:db8:1::100"), mn_mac, "access"}};
+    return c;
+}
+
+struct env {
+    rte_mempool* pool = nullptr;
+    cfgns::config cfg = test_config();
+    fp::port_set ports;
+    std::unique_ptr<fp::forwarding_tables> tables;
+};
+env* g_env = nullptr;
+
+class eal_environment : public ::testing::Environment {
+public:
+    void SetUp() override {
+        std::string prefix = "--file-prefix=mg_fp_unit_" + std::to_string(getpid());
+        std::vector<std::string> args{"fastpath_unit", "--no-huge", "--no-pci", "-m", "128", "--no-shconf",
+                                      "-l", "0", "--log-level=lib.eal:error", prefix};
+        std::vector<char*> argv;
+        for (auto& s : args) {
+            argv.push_back(s.data());
+        }
+        std::atexit(remove_runtime_dir);
+        ASSERT_GE(rte_eal_init(static_cast<int>(argv.size()), argv.data()), 0);
+        std::snprintf(g_runtime_dir, sizeof(g_runtime_dir), "%s", rte_eal_get_runtime_dir());
+        g_env = new env();
+        g_env->pool = rte_pktmbuf_pool_create("unit_pool", 2047, 0, 0, RTE_MBUF_DEFAULT_BUF_SIZE,
+                                              static_cast<int>(rte_socket_id()));
+        ASSERT_NE(g_env->pool, nullptr);
+        auto ps = fp::port_set::bring_up(g_env->cfg, g_env->pool, 1);
+        ASSERT_TRUE(ps.ok()) << ps.err().message;
+        g_env->ports = std::move(ps.value());
+        auto t = fp::forwarding_tables::build(g_env->cfg, g_env->ports.bindings(), "unit",
+                                              static_cast<int>(rte_socket_id()));
+        ASSERT_TRUE(t.ok()) << t.err().message;
+        g_env->tables = std::move(t.value());
+    }
+    void TearDown() override {
+        if (g_env != nullptr) {
+            g_env->ports.close_all();
+            g_env->tables.reset();
+            rte_mempool_free(g_env->pool);
+            delete g_env;
+            g_env = nullptr;
+        }
+        rte_eal_cleanup();
+    }
+};
+
+/// A frame as a test describes it; build() turns it into an mbuf received on `port`.
+struct frame {
+    mac_addr eth_dst = access_mac;
+    std::uint16_t ethertype = 0x86dd;
+    int version = 6;
+    ipv6_addr src = A("2001:db8:1::100");
+    ipv6_addr dst = A("2001:db8:2::10");
+    std::uint8_t next_header = 17;
+    std::uint8_t hop_limit = 64;
+    std::vector<std::uint8_t> payload = std::vector<std::uint8_t>(16, 0xab);
+    int payload_len_delta = 0; ///< lie in Payload Length
+    std::size_t truncate_to = 0; ///< cut the frame to this many bytes (0 = no)
+};
+
+class burst : public ::testing::Test {
+protected:
+    void SetUp() override {
+        ASSERT_NE(g_env, nullptr);
+        w = std::make_unique<fp::worker_ctx>();
+        w->tables = g_env->tables.get();
+        w->burst = 32;
+        const auto& rps = g_env->ports.ports();
+        for (std::size_t p = 0; p < rps.size(); ++p) {
+            w->tx[p].port_id = rps[p].port_id;
+            w->tx[p].queue_id = 0;
+            w->tx[p].enabled = true;
+        }
+    }
+    void TearDown() override { drain_all(); }
+
+    std::uint16_t port_id(int idx) const { return g_env->ports.ports()[static_cast<std::size_t>(idx)].port_id; }
+
+    rte_mbuf* build(const frame& f, int rx_port = 0) {
+        rte_mbuf* m = rte_pktmbuf_alloc(g_env->pool);
+        EXPECT_NE(m, nullptr);
+        std::vector<std::uint8_t> b(14 + 40 + f.payload.size());
+        std::memcpy(b.data(), f.eth_dst.b.data(), 6);
+        const std::uint8_t smac[6] = {0x02, 0, 0, 0, 0x99, 0x99};
+        std::memcpy(b.data() + 6, smac, 6);
+        b[12] = static_cast<std::uint8_t>(f.ethertype >> 8);
+        b[13] = static_cast<std::uint8_t>(f.ethertype);
+        b[14] = static_cast<std::uint8_t>(f.version << 4);
+        const int plen = static_cast<int>(f.payload.size()) + f.payload_len_delta;
+        b[18] = static_cast<std::uint8_t>(plen >> 8);
+        b[19] = static_cast<std::uint8_t>(plen);
+        b[20] = f.next_header;
+        b[21] = f.hop_limit;
+        std::memcpy(b.data() + 22, f.src.b.data(), 16);
+        std::memcpy(b.data() + 38, f.dst.b.data(), 16);
+        std::memcpy(b.data() + 54, f.payload.data(), f.payload.size());
+        if (f.truncate_to != 0) {
+            b.resize(f.truncate_to);
+        }
+        auto* p = rte_pktmbuf_append(m, static_cast<std::uint16_t>(b.size()));
+        std::memcpy(p, b.data(), b.size());
+        m->port = port_id(rx_port);
+        return m;
+    }
+
+    /// Frames the port at index `idx` transmitted (from its TX ring).
+    std::vector<rte_mbuf*> sent(int idx) {
+        std::vector<rte_mbuf*> out;
+        void* o = nullptr;
+        while (rte_ring_dequeue(g_env->ports.ports()[static_cast<std::size_t>(idx)].tx_ring, &o) == 0) {
+            out.push_back(static_cast<rte_mbuf*>(o));
+        }
+        return out;
+    }
+    void drain_all() {
+        for (int i = 0; i < 2; ++i) {
+            for (auto* m : sent(i)) {
+                rte_pktmbuf_free(m);
+            }
+        }
+    }
+
+    /// classify only: returns class and reason of one frame.
+    std::pair<packet_class, counter_id> classify(const frame& f, int rx_port = 0) {
+        rte_mbuf* m = build(f, rx_port);
+        fp::classify_burst(*w, &m, 1);
+        auto r = std::make_pair(w->cls[0], w->reason[0]);
+        rte_pktmbuf_free(m);
+        return r;
+    }
+
+    counter_id drop_reason(const frame& f, int rx_port = 0) {
+        auto [c, r] = classify(f, rx_port);
+        EXPECT_EQ(c, packet_class::drop);
+        return r;
+    }
+
+    std::unique_ptr<fp::worker_ctx> w;
+};
+
+std::vector<std::uint8_t> ext(std::uint8_t next, std::vector<std::uint8_t> body) {
+    std::vector<std::uint8_t> h{next, static_cast<std::uint8_t>((body.size() + 2) / 8 - 1)};
+    h.insert(h.end(), body.begin(), body.end());
+    return h;
+}
+
+} // namespace
+
+TEST_F(burst, transit_classes) {
+    frame f;
+    auto [c, r] = classify(f);
+    EXPECT_EQ(c, packet_class::transit);
+    EXPECT_GE(w->nh[0], fp::nh_first);
+    f.dst = A("2001:db8:1::100"); // connected route on access
+    EXPECT_EQ(classify(f).first, packet_class::transit);
+}
+
+TEST_F(burst, layer2_and_header_drops) {
+    frame f;
+    f.ethertype = 0x0806;
+    EXPECT_EQ(drop_reason(f), counter_id::not_ipv6);
+    f = frame{};
+    f.eth_dst = M("02:00:00:00:00:77");
+    EXPECT_EQ(drop_reason(f), counter_id::l2_other_host);
+    f.eth_dst = M("33:33:00:00:00:01"); // multicast MAC: accepted at layer 2
+    EXPECT_EQ(classify(f).first, packet_class::transit);
+    f = frame{};
+    f.truncate_to = 10;
+    EXPECT_EQ(drop_reason(f), counter_id::frame_too_short);
+    f.truncate_to = 40;
+    EXPECT_EQ(drop_reason(f), counter_id::ipv6_truncated);
+    f = frame{};
+    f.version = 4;
+    EXPECT_EQ(drop_reason(f), counter_id::ipv6_bad_version);
+    f = frame{};
+    f.payload_len_delta = 1;
+    EXPECT_EQ(drop_reason(f), counter_id::ipv6_bad_payload_length);
+}
+
+TEST_F(burst, fib_verdicts) {
+    frame f;
+    f.dst = A("2001:db8:3::1");
+    EXPECT_EQ(drop_reason(f), counter_id::no_route);
+    f.dst = A("ff05::1:3");
+    EXPECT_EQ(drop_reason(f), counter_id::multicast_unhandled);
+    f.dst = A("fe80::99");
+    EXPECT_EQ(drop_reason(f), counter_id::transit_link_local_dst);
+}
+
+TEST_F(burst, local_classes) {
+    frame f;
+    f.next_header = 58;
+    for (const char* dst : {"2001:db8:1::1", "2001:db8:ff::1", "fe80::1", "ff02::1", "ff02::2", "ff02::1:ff00:1"}) {
+        f.dst = A(dst);
+        EXPECT_EQ(classify(f).first, packet_class::local_icmpv6) << dst;
+    }
+    f.dst = A("2001:db8:1::1");
+    f.next_header = 135;
+    f.payload = {59, 1, 5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+    EXPECT_EQ(classify(f).first, packet_class::local_mh);
+    f.next_header = 50;
+    EXPECT_EQ(classify(f).first, packet_class::local_esp);
+    f.next_header = 17;
+    EXPECT_EQ(classify(f).first, packet_class::local_other);
+    // Destination Options with a Home Address option, then a Mobility Header (RFC 6275 §6.3).
+    std::vector<std::uint8_t> body{1, 2, 0, 0, 201, 16};
+    auto hoa = A("2001:db8:9::5");
+    body.insert(body.end(), hoa.b.begin(), hoa.b.end());
+    f.next_header = 60;
+    f.payload = ext(135, body);
+    std::vector<std::uint8_t> mh{59, 1, 5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+    f.payload.insert(f.payload.end(), mh.begin(), mh.end());
+    EXPECT_EQ(classify(f).first, packet_class::local_mh);
+    // Fragment header: no reassembly.
+    f.next_header = 44;
+    f.payload = {58, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0};
+    EXPECT_EQ(drop_reason(f), counter_id::fragment_local_unhandled);
+    // An extension header running past the payload: the wire walker's verdict.
+    f.next_header = 60;
+    f.payload = {58, 4, 1, 2, 0, 0, 0, 0};
+    auto r = drop_reason(f);
+    EXPECT_TRUE(r == counter_id::ipv6_truncated || r == counter_id::ipv6_bad_ext_header) << fp::counter_name(r);
+}
+
+TEST_F(burst, forwards_via_next_hop_with_rewrite) {
+    frame f;
+    f.payload.assign(100, 0x5a);
+    rte_mbuf* m = build(f);
+    fp::process_burst(*w, &m, 1);
+    auto out = sent(1);
+    ASSERT_EQ(out.size(), 1u);
+    EXPECT_TRUE(sent(0).empty());
+    const auto* p = rte_pktmbuf_mtod(out[0], const std::uint8_t*);
+    EXPECT_EQ(std::memcmp(p, nexthop_mac.b.data(), 6), 0);
+    EXPECT_EQ(std::memcmp(p + 6, core_mac.b.data(), 6), 0);
+    EXPECT_EQ(p[14 + 7], 63);
+    EXPECT_EQ(std::memcmp(p + 14 + 24, f.dst.b.data(), 16), 0);
+    EXPECT_EQ(p[54], 0x5a);
+    EXPECT_EQ(p[54 + 99], 0x5a);
+    EXPECT_EQ(rte_pktmbuf_pkt_len(out[0]), 14u + 40 + 100);
+    rte_pktmbuf_free(out[0]);
+    EXPECT_EQ(w->counters.get(counter_id::rx), 1u);
+    EXPECT_EQ(w->counters.get(counter_id::forwarded), 1u);
+    EXPECT_EQ(w->counters.get(counter_id::tx), 1u);
+}
+
+TEST_F(burst, forwards_on_link_to_destination_neighbor) {
+    frame f;
+    f.src = A("2001:db8:2::10");
+    f.dst = A("2001:db8:1::100");
+    f.eth_dst = core_mac;
+    rte_mbuf* m = build(f, 1); // received on core
+    fp::process_burst(*w, &m, 1);
+    auto out = sent(0);
+    ASSERT_EQ(out.size(), 1u);
+    const auto* p = rte_pktmbuf_mtod(out[0], const std::uint8_t*);
+    EXPECT_EQ(std::memcmp(p, mn_mac.b.data(), 6), 0);
+    EXPECT_EQ(std::memcmp(p + 6, access_mac.b.data(), 6), 0);
+    rte_pktmbuf_free(out[0]);
+}
+
+TEST_F(burst, frame_on_core_must_carry_core_mac) {
+    frame f;
+    f.dst = A("2001:db8:1::100");
+    EXPECT_EQ(drop_reason(f, 1), counter_id::l2_other_host); // access MAC received on core
+}
+
+TEST_F(burst, mixed_burst_counts_every_packet_once) {
+    std::vector<frame> fs;
+    frame ok;
+    fs.push_back(ok);                         // forwarded
+    frame hl1;
+    hl1.hop_limit = 1;
+    fs.push_back(hl1);                        // hop_limit_exceeded
+    frame hl0;
+    hl0.hop_limit = 0;
+    fs.push_back(hl0);                        // hop_limit_exceeded
+    frame nr;
+    nr.dst = A("2001:db8:3::1");
+    fs.push_back(nr);                         // no_route
+    frame nn;
+    nn.dst = A("2001:db8:1::200");            // connected, no neighbor
+    fs.push_back(nn);
+    frame arp;
+    arp.ethertype = 0x0806;
+    fs.push_back(arp);                        // not_ipv6
+    frame icmp;
+    icmp.dst = A("2001:db8:1::1");
+    icmp.next_header = 58;
+    fs.push_back(icmp);                       // icmpv6_local_unhandled
+    frame big;
+    big.payload.assign(1300, 1);              // core MTU is 1280
+    fs.push_back(big);                        // mtu_exceeded
+    frame llsrc;
+    llsrc.src = A("fe80::5");
+    fs.push_back(llsrc);                      // transit_bad_source
+    frame ok2;
+    ok2.dst = A("2001:db8:2::20");
+    fs.push_back(ok2);                        // forwarded
+    std::vector<rte_mbuf*> ms;
+    for (const auto& f : fs) {
+        ms.push_back(build(f));
+    }
+    fp::process_burst(*w, ms.data(), static_cast<std::uint16_t>(ms.size()));
+    const auto& c = w->counters;
+    EXPECT_EQ(c.get(counter_id::rx), fs.size());
+    EXPECT_EQ(c.get(counter_id::forwarded), 2u);
+    EXPECT_EQ(c.get(counter_id::hop_limit_exceeded), 2u);
+    EXPECT_EQ(c.get(counter_id::no_route), 1u);
+    EXPECT_EQ(c.get(counter_id::no_neighbor), 1u);
+    EXPECT_EQ(c.get(counter_id::not_ipv6), 1u);
+    EXPECT_EQ(c.get(counter_id::icmpv6_local_unhandled), 1u);
+    EXPECT_EQ(c.get(counter_id::mtu_exceeded), 1u);
+    EXPECT_EQ(c.get(counter_id::transit_bad_source), 1u);
+    const fp::counter_block* blocks[] = {&c};
+    auto t = fp::sum_counters(blocks);
+    EXPECT_EQ(t[counter_id::rx], t[counter_id::forwarded] + t.drops());
+    EXPECT_EQ(sent(1).size(), 2u); // both forwarded frames left on core
+}
+
+TEST_F(burst, neighbor_update_is_seen_by_next_burst) {
+    mac_addr newmac = M("02:00:00:00:ff:99");
+    ASSERT_TRUE(g_env->tables->neighbors().set(A("2001:db8:1::201"), port_id(0), newmac).ok());
+    mac_addr got;
+    EXPECT_TRUE(g_env->tables->neighbors().lookup(A("2001:db8:1::201"), port_id(0), got));
+    EXPECT_EQ(got, newmac);
+    frame f;
+    f.src = A("2001:db8:2::10");
+    f.dst = A("2001:db8:1::201");
+    f.eth_dst = core_mac;
+    rte_mbuf* m = build(f, 1);
+    fp::process_burst(*w, &m, 1);
+    auto out = sent(0);
+    ASSERT_EQ(out.size(), 1u);
+    EXPECT_EQ(std::memcmp(rte_pktmbuf_mtod(out[0], const std::uint8_t*), newmac.b.data(), 6), 0);
+    rte_pktmbuf_free(out[0]);
+}
+
+TEST_F(burst, full_tx_ring_counts_tx_full) {
+    // Fill core's TX ring so the driver refuses, then forward a burst.
+    rte_ring* r = g_env->ports.ports()[1].tx_ring;
+    std::vector<rte_mbuf*> filler;
+    while (rte_ring_free_count(r) > 0) {
+        rte_mbuf* m = rte_pktmbuf_alloc(g_env->pool);
+        ASSERT_NE(m, nullptr);
+        ASSERT_EQ(rte_ring_enqueue(r, m), 0);
+    }
+    std::vector<rte_mbuf*> ms;
+    for (int i = 0; i < 4; ++i) {
+        ms.push_back(build(frame{}));
+    }
+    fp::process_burst(*w, ms.data(), 4);
+    EXPECT_EQ(w->counters.get(counter_id::tx_full), 4u);
+    EXPECT_EQ(w->counters.get(counter_id::forwarded), 0u);
+}
+
+TEST_F(burst, generator_mix_through_the_ring_port) {
+    // 100 frames, destinations alternating routed / unroutable: i % 10 == 9 → not IPv6 (10);
+    // i % 10 == 4 → Hop Limit 1 (10, alternating destinations: 5 routed, 5 unroutable).
+    cfgns::traffic_generator gc;
+    gc.enabled = true;
+    gc.port = "access";
+    gc.packets = 100;
+    gc.source = A("2001:db8:1::100");
+    gc.destinations = {A("2001:db8:2::10"), A("2001:db8:3::1")};
+    const auto& ap = g_env->ports.ports()[0];
+    fp::generator gen(gc, g_env->pool, ap.rx_ring, ap.port_id, ap.mac);
+    w->rx[0] = fp::rx_queue_ref{ap.port_id, 0};
+    w->n_rx = 1;
+    unsigned rounds = 0;
+    while (!gen.done() && rounds++ < 1000) {
+        gen.step(32);
+        fp::poll_once(*w);
+        drain_all();
+    }
+    while (fp::poll_once(*w) != 0) {
+    }
+    EXPECT_TRUE(gen.done());
+    EXPECT_EQ(gen.stats().injected, 100u);
+    EXPECT_EQ(gen.stats().non_ipv6, 10u);
+    EXPECT_EQ(gen.stats().hop_limit_1, 10u);
+    const auto& c = w->counters;
+    EXPECT_EQ(c.get(counter_id::rx), 100u);
+    EXPECT_EQ(c.get(counter_id::not_ipv6), 10u);
+    EXPECT_EQ(c.get(counter_id::hop_limit_exceeded), 5u);
+    EXPECT_EQ(c.get(counter_id::no_route), 45u);
+    EXPECT_EQ(c.get(counter_id::forwarded), 40u);
+}
+
+int main(int argc, char** argv) {
+    ::testing::InitGoogleTest(&argc, argv);
+    ::testing::AddGlobalTestEnvironment(new eal_environment());
+    return RUN_ALL_TESTS();
+}
