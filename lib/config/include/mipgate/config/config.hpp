@@ -114,7 +114,7 @@ struct config {
     limits_cfg limits;
     traffic_generator generator;
 
-    /// Index of the port named `name`, or -1.
+    /// Index of the port named `name`, or -1. Any thread; allocates nothing.
     int port_index(const std::string& name) const;
 };
 
