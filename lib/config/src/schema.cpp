@@ -66,7 +66,7 @@ bool ap_id_ok(std::string_view s, std::string& out) {
 void read_system(walker& w, const YAML::Node& n, system_cfg& s) {
     map_reader m(w, n, "system",
                  {"lcores", "workers", "memory_mb", "hugepages", "file_prefix", "eal_args", "mbufs",
-                  "burst"});
+                  "burst", "signer_threads"});
     std::string lcores;
     if (m.str("lcores", lcores)) {
         if (parse_lcore_list(lcores)) {
@@ -96,6 +96,7 @@ void read_system(walker& w, const YAML::Node& n, system_cfg& s) {
     }
     m.uint("mbufs", s.mbufs, 1024, (1u << 24) - 1);
     m.uint("burst", s.burst, 1, 64);
+    m.uint("signer_threads", s.signer_threads, 0, 64);
 }
 
 void read_port(walker& w, const YAML::Node& n, const std::string& path, port& p) {

@@ -44,7 +44,8 @@ void check_ports(walker& w, const config& c) {
 void check_system(walker& w, const config& c) {
     auto lcores = parse_lcore_list(c.system.lcores);
     if (lcores && !w.is_bad("system.lcores") && !w.is_bad("system.workers") &&
-        c.system.workers + 1 > lcores->size()) {
+        c.system.workers + 1 > lcores->size() &&
+        !(lcores->size() == 1 && c.system.workers == 1)) { // one lcore: it runs both roles
         w.error_at("system.workers", std::to_string(c.system.workers) + " workers need " +
                                          std::to_string(c.system.workers + 1) + " lcores (1 control + " +
                                          std::to_string(c.system.workers) + "), system.lcores " +

@@ -61,7 +61,7 @@ ports:
   - name: a
 )",
      {"bad.yaml:2:3: system.colour: unknown key; expected one of: lcores, workers, memory_mb, hugepages, "
-      "file_prefix, eal_args, mbufs, burst"}},
+      "file_prefix, eal_args, mbufs, burst, signer_threads"}},
     {"unknown_port_key", R"(ports:
   - name: a
     speed: 10G
@@ -99,6 +99,19 @@ ports:
   - name: a
 )",
      {R"(bad.yaml:3:12: system.workers: 3 workers need 4 lcores (1 control + 3), system.lcores "0,2,4" has 3)"}},
+    {"two_workers_on_one_lcore", R"(system:
+  lcores: "3"
+  workers: 2
+ports:
+  - name: a
+)",
+     {R"(bad.yaml:3:12: system.workers: 2 workers need 3 lcores (1 control + 2), system.lcores "3" has 1)"}},
+    {"signer_threads_out_of_range", R"(system:
+  signer_threads: 65
+ports:
+  - name: a
+)",
+     {"bad.yaml:2:19: system.signer_threads: 65 is out of range 0..64"}},
     {"bad_lcore_list", R"(system:
   lcores: 0-x
 ports:

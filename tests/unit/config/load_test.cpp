@@ -210,6 +210,7 @@ TEST(load_good, defaults_fill_absent_keys) {
     EXPECT_TRUE(c.system.eal_args.empty());
     EXPECT_EQ(c.system.mbufs, 8191u);
     EXPECT_EQ(c.system.burst, 32u);
+    EXPECT_EQ(c.system.signer_threads, 1u);
     ASSERT_EQ(c.ports.size(), 1u);
     EXPECT_EQ(c.ports[0].kind, port_kind::ring);
     EXPECT_EQ(c.ports[0].devargs, "");
@@ -243,6 +244,15 @@ TEST(load_good, null_values_mean_default) {
     EXPECT_EQ(r.cfg->system.workers, 1u);
     EXPECT_FALSE(r.cfg->ports[0].mac);
     EXPECT_FALSE(r.cfg->router);
+}
+
+// One lcore runs the worker loop and the control duties interleaved (docs/architecture.md).
+TEST(load_good, single_lcore_runs_one_worker) {
+    auto r = load_string("system:\n  lcores: \"0\"\n  workers: 1\n  signer_threads: 0\nports: [{name: a}]\n",
+                         "one.yaml");
+    ASSERT_TRUE(r.cfg) << errors_of(r);
+    EXPECT_EQ(r.cfg->system.lcores, "0");
+    EXPECT_EQ(r.cfg->system.signer_threads, 0u);
 }
 
 TEST(load_good, algorithm_order_is_preference_order) {

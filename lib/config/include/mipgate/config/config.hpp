@@ -60,6 +60,7 @@ struct system_cfg {
     std::vector<std::string> eal_args;     ///< [boot] extra EAL arguments, passed as they are
     unsigned mbufs = 8191;                 ///< [boot] mbuf pool size
     unsigned burst = 32;                   ///< [boot] RX/TX burst (1..64)
+    unsigned signer_threads = 1;           ///< [boot] SEND service RSA threads; 0 = inline on control
 };
 
 /// The SEND router's certified identity (RFC 3971 §6, RFC 5269 §3.2).
