@@ -50,7 +50,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             break;
         case mh_opt_badf: {
             auto b = mh_badf(o);
-            require(b.ok() && &o == v.options.end() - 1 && o.offset % 8 == 6);
+            require(b.ok() && &o == v.options.end() - 1 && (o.offset + 2 + o.data.size()) % 8 == 0);
             require(std::size_t{b->auth_offset} + b->authenticator.size() <= size);
             break;
         }
