@@ -1,22 +1,31 @@
 // mipgate: EAL bring-up from the configuration, lcore roles, signals, shutdown and summary.
-// Thin by design: the data plane lives in lib/fastpath, the configuration in lib/config.
+// Thin by design: the data plane lives in lib/fastpath, the configuration in lib/config, the
+// control plane (SEND service, handover keys, telemetry) in control/.
 
 #include "options.hpp"
 #include "summary.hpp"
 
 #include "mipgate/config/load.hpp"
+#include "mipgate/control/dpdk_glue.hpp"
+#include "mipgate/control/key_service.hpp"
+#include "mipgate/control/router_identity.hpp"
+#include "mipgate/control/send_service.hpp"
+#include "mipgate/control/telemetry.hpp"
 #include "mipgate/fastpath/burst.hpp"
 #include "mipgate/fastpath/eal_args.hpp"
 #include "mipgate/fastpath/forwarding_tables.hpp"
 #include "mipgate/fastpath/generator.hpp"
 #include "mipgate/fastpath/ports.hpp"
 #include "mipgate/fastpath/worker_ctx.hpp"
+#include "mipgate/tables/key_table.hpp"
 
 #include <rte_eal.h>
 #include <rte_ethdev.h>
 #include <rte_launch.h>
 #include <rte_lcore.h>
+#include <rte_malloc.h>
 #include <rte_mbuf.h>
+#include <rte_rcu_qsbr.h>
 #include <rte_ring.h>
 
 #include <algorithm>
@@ -27,6 +36,8 @@
 #include <cstdlib>
 #include <memory>
 #include <optional>
+#include <pthread.h>
+#include <sched.h>
 #include <string>
 #include <unistd.h>
 #include <vector>
@@ -35,6 +46,7 @@ namespace {
 
 using namespace mipgate;
 namespace fp = mipgate::fastpath;
+namespace ctl = mipgate::control;
 
 volatile std::sig_atomic_t g_signal = 0;
 
@@ -50,16 +62,74 @@ void remove_runtime_dir() {
     }
 }
 
+// The CPUs the process may use, taken before rte_eal_init pins the main thread to its lcore.
+cpu_set_t g_initial_cpus;
+bool g_have_initial_cpus = false;
+
+/// CPUs for the SEND signer threads: the process's CPUs minus those of the worker lcores (which
+/// busy-poll), or all of them when nothing would be left. std::thread inherits the creating
+/// thread's affinity, and after rte_eal_init that is the main lcore's single CPU: without this,
+/// every signer would share one core and signing would not scale with the cores given to it.
+cpu_set_t signer_cpus(unsigned nworkers, bool single) {
+    cpu_set_t set = g_initial_cpus;
+    if (!g_have_initial_cpus) {
+        CPU_ZERO(&set);
+        CPU_SET(rte_lcore_to_cpu_id(static_cast<int>(rte_get_main_lcore())), &set);
+        return set;
+    }
+    if (!single) {
+        unsigned w = 0;
+        unsigned lcore;
+        RTE_LCORE_FOREACH_WORKER(lcore) {
+            if (w++ == nworkers) {
+                break;
+            }
+            const int cpu = rte_lcore_to_cpu_id(static_cast<int>(lcore));
+            if (cpu >= 0) {
+                CPU_CLR(cpu, &set);
+            }
+        }
+    }
+    if (CPU_COUNT(&set) == 0) {
+        set = g_initial_cpus;
+    }
+    return set;
+}
+
 struct worker_launch {
     fp::worker_ctx* ctx;
     const std::atomic<bool>* quit;
+    rte_rcu_qsbr* qsbr; ///< null without a control plane (no shared table to reclaim)
 };
+
+// House style 7: a worker is online for the whole loop and reports one quiescent state per
+// pass, so records the control plane retires (handover keys) are freed one pass after the last
+// worker could have seen them.
+void qsbr_enter(rte_rcu_qsbr* q, unsigned id) {
+    if (q != nullptr) {
+        rte_rcu_qsbr_thread_register(q, id);
+        rte_rcu_qsbr_thread_online(q, id);
+    }
+}
+
+void qsbr_leave(rte_rcu_qsbr* q, unsigned id) {
+    if (q != nullptr) {
+        rte_rcu_qsbr_thread_offline(q, id);
+        rte_rcu_qsbr_thread_unregister(q, id);
+    }
+}
 
 int worker_main(void* arg) {
     auto* l = static_cast<worker_launch*>(arg);
+    const unsigned id = l->ctx->worker_id;
+    qsbr_enter(l->qsbr, id);
     while (!l->quit->load(std::memory_order_relaxed)) {
         fp::poll_once(*l->ctx);
+        if (l->qsbr != nullptr) {
+            rte_rcu_qsbr_quiescent(l->qsbr, id);
+        }
     }
+    qsbr_leave(l->qsbr, id);
     return 0;
 }
 
@@ -85,7 +155,60 @@ struct runtime {
     std::vector<std::uint64_t> wire_tx;  ///< per port
     std::atomic<bool> quit{false};
 
+    // Control plane (only with a router identity). Torn down before ports and pool.
+    std::unique_ptr<ctl::router_identity> identity;
+    rte_rcu_qsbr* qsbr = nullptr;        ///< the workers' QSBR variable (rte_zmalloc)
+    std::unique_ptr<tables::key_table> key_table;
+    std::unique_ptr<ctl::key_service> keys;
+    std::unique_ptr<ctl::send_service> send;
+    bool telemetry = false;
+    unsigned signer_cpu_count = 0;
+    ctl::control_io ctl_io;
+    ctl::control_io_stats ctl_stats;
+
     explicit runtime(const config::config& c) : cfg(c) {}
+
+    /// After the workers stopped: no more telemetry reads, signer threads joined, and every mbuf
+    /// still on the slow-path or hand-over rings freed. Idempotent.
+    void stop_control() {
+        if (telemetry) {
+            ctl::unregister_telemetry();
+            telemetry = false;
+        }
+        if (send) {
+            send->stop();
+        }
+        std::vector<rte_ring*> rings = ctl_io.tx_handoff;
+        rings.push_back(ctl_io.ring);
+        for (rte_ring* r : rings) {
+            if (r == nullptr) {
+                continue;
+            }
+            void* objs[64];
+            unsigned n;
+            while ((n = rte_ring_dequeue_burst(r, objs, 64, nullptr)) != 0) {
+                rte_pktmbuf_free_bulk(reinterpret_cast<rte_mbuf**>(objs), n);
+            }
+        }
+    }
+
+    /// Frees the control plane: send service, key service, key table (its deferred records are
+    /// reclaimed now that no worker is online), rings, the QSBR area. Idempotent; before the ports
+    /// close and the pool is freed.
+    void teardown_control() {
+        stop_control();
+        send.reset();
+        keys.reset();
+        key_table.reset();
+        for (rte_ring* r : ctl_io.tx_handoff) {
+            rte_ring_free(r);
+        }
+        ctl_io.tx_handoff.clear();
+        rte_ring_free(ctl_io.ring);
+        ctl_io.ring = nullptr;
+        rte_free(qsbr);
+        qsbr = nullptr;
+    }
 
     fp::counter_totals totals() const {
         std::vector<const fp::counter_block*> blocks;
@@ -115,6 +238,81 @@ struct runtime {
     }
 };
 
+/// The control plane over a loaded router identity: the workers' QSBR variable, the key table and
+/// its service, the SEND service (signer threads), telemetry, the slow-path ring, and per port the
+/// control TX queue or, when the device has none to spare, a hand-over ring to worker 0.
+int start_control(runtime& rt, const app::options& opts, unsigned nworkers, int socket) {
+    const auto& cfg = rt.cfg;
+    const auto& rps = rt.ports.ports();
+    const std::size_t qsz = rte_rcu_qsbr_get_memsize(nworkers);
+    rt.qsbr = static_cast<rte_rcu_qsbr*>(rte_zmalloc_socket("mg_qsbr", qsz, RTE_CACHE_LINE_SIZE, socket));
+    if (rt.qsbr == nullptr || rte_rcu_qsbr_init(rt.qsbr, nworkers) != 0) {
+        std::fprintf(stderr, "mipgate: RCU QSBR for %u worker(s): %s\n", nworkers, rte_strerror(rte_errno));
+        return 1;
+    }
+    auto kt = tables::key_table::create("mg_keys", cfg.handover_keys.capacity, rt.qsbr, socket);
+    if (!kt) {
+        std::fprintf(stderr, "mipgate: handover-key table of %u: %s (raise system.memory_mb?)\n",
+                     cfg.handover_keys.capacity, kt.err().message.c_str());
+        return 1;
+    }
+    rt.key_table = std::move(kt.value());
+    rt.keys = std::make_unique<ctl::key_service>(*rt.key_table, cfg.handover_keys);
+
+    std::vector<ctl::port_info> infos;
+    for (const auto& p : rps) {
+        infos.push_back(ctl::port_info{p.mac, p.mtu});
+    }
+    ctl::service_options so;
+    so.signer_threads = opts.signer_threads;
+    // The signer threads inherit this thread's affinity: widen it while they are created.
+    cpu_set_t mine;
+    const bool have_mine = pthread_getaffinity_np(pthread_self(), sizeof(mine), &mine) == 0;
+    const cpu_set_t signers = signer_cpus(nworkers, rte_lcore_count() == 1);
+    rt.signer_cpu_count = static_cast<unsigned>(CPU_COUNT(&signers));
+    pthread_setaffinity_np(pthread_self(), sizeof(signers), &signers);
+    auto svc = ctl::send_service::create(cfg, *rt.identity, *rt.keys, std::move(infos), so);
+    if (have_mine) {
+        pthread_setaffinity_np(pthread_self(), sizeof(mine), &mine);
+    }
+    if (!svc) {
+        std::fprintf(stderr, "mipgate: SEND service: %s\n", svc.err().message.c_str());
+        return 1;
+    }
+    rt.send = std::move(svc.value());
+    if (auto t = ctl::register_telemetry(*rt.send); !t) {
+        std::fprintf(stderr, "mipgate: telemetry: %s\n", t.err().message.c_str());
+        return 1;
+    }
+    rt.telemetry = true;
+
+    rt.ctl_io.ring = ctl::create_slow_path_ring("mg_slow", cfg.limits.slow_path_ring, socket);
+    if (rt.ctl_io.ring == nullptr) {
+        std::fprintf(stderr, "mipgate: slow-path ring of %u: %s\n", cfg.limits.slow_path_ring,
+                     rte_strerror(rte_errno));
+        return 1;
+    }
+    rt.ctl_io.pool = rt.pool;
+    rt.ctl_io.tx_handoff.assign(rps.size(), nullptr);
+    for (std::size_t p = 0; p < rps.size(); ++p) {
+        rt.ctl_io.port_ids.push_back(rps[p].port_id);
+        rt.ctl_io.control_txq.push_back(rps[p].control_txq);
+        if (rps[p].control_txq >= 0) {
+            continue;
+        }
+        // No spare TX queue (net_pcap with one tx_pcap, net_af_packet with qpairs=1): worker 0
+        // sends the replies on its own queue, so no TX queue is ever shared between lcores.
+        const std::string name = "mg_ctx_" + std::to_string(p);
+        rt.ctl_io.tx_handoff[p] = rte_ring_create(name.c_str(), 1024, socket, RING_F_SP_ENQ | RING_F_SC_DEQ);
+        if (rt.ctl_io.tx_handoff[p] == nullptr) {
+            std::fprintf(stderr, "mipgate: control hand-over ring for port %s: %s\n", rps[p].name.c_str(),
+                         rte_strerror(rte_errno));
+            return 1;
+        }
+    }
+    return 0;
+}
+
 int start_and_run(runtime& rt, const app::options& opts) {
     const auto& cfg = rt.cfg;
     const unsigned lcores = rte_lcore_count();
@@ -124,6 +322,23 @@ int start_and_run(runtime& rt, const app::options& opts) {
         std::fprintf(stderr, "mipgate: %u worker(s) configured but lcores \"%s\" leave %u after the control lcore\n",
                      nworkers, cfg.system.lcores.c_str(), lcores - 1);
         return 1;
+    }
+
+    // The router identity first: its CGAs are local addresses of the FIB.
+    std::vector<ipv6_addr> router_addresses;
+    if (cfg.router) {
+        auto id = ctl::router_identity::load(cfg);
+        if (!id) {
+            std::fprintf(stderr, "mipgate: router identity: %s\n", id.err().message.c_str());
+            return 1;
+        }
+        rt.identity = std::move(id.value());
+        for (const auto& w : rt.identity->warnings()) {
+            std::fprintf(stderr, "mipgate: warning: router identity: %s\n", w.c_str());
+        }
+        for (const auto& a : rt.identity->addresses()) {
+            router_addresses.push_back(a.address);
+        }
     }
 
     rt.pool = rte_pktmbuf_pool_create("mg_mbufs", cfg.system.mbufs, 256, 0, RTE_MBUF_DEFAULT_BUF_SIZE,
@@ -140,7 +355,8 @@ int start_and_run(runtime& rt, const app::options& opts) {
     }
     rt.ports = std::move(ps.value());
     rt.wire_tx.assign(rt.ports.ports().size(), 0);
-    auto tb = fp::forwarding_tables::build(cfg, rt.ports.bindings(), "mg", static_cast<int>(rte_socket_id()));
+    const int socket = static_cast<int>(rte_socket_id());
+    auto tb = fp::forwarding_tables::build(cfg, rt.ports.bindings(), "mg", socket, router_addresses);
     if (!tb) {
         std::fprintf(stderr, "mipgate: %s\n", tb.err().message.c_str());
         return 1;
@@ -148,6 +364,11 @@ int start_and_run(runtime& rt, const app::options& opts) {
     rt.tables = std::move(tb.value());
 
     const auto& rps = rt.ports.ports();
+    if (rt.identity) {
+        if (int rc = start_control(rt, opts, nworkers, socket); rc != 0) {
+            return rc;
+        }
+    }
     for (unsigned w = 0; w < nworkers; ++w) {
         auto ctx = std::make_unique<fp::worker_ctx>();
         ctx->tables = rt.tables.get();
@@ -160,7 +381,13 @@ int start_and_run(runtime& rt, const app::options& opts) {
             ctx->tx[p].port_id = rps[p].port_id;
             ctx->tx[p].queue_id = static_cast<std::uint16_t>(w);
             ctx->tx[p].enabled = w < rps[p].nb_txq;
+            // Worker 0 sends the control plane's frames for ports without a control TX queue.
+            if (w == 0 && p < rt.ctl_io.tx_handoff.size() && rt.ctl_io.tx_handoff[p] != nullptr) {
+                ctx->control_tx[ctx->n_control_tx++] =
+                    fp::control_tx_ref{rt.ctl_io.tx_handoff[p], static_cast<std::uint16_t>(p)};
+            }
         }
+        ctx->control_ring = rt.ctl_io.ring;
         rt.workers.push_back(std::move(ctx));
     }
 
@@ -190,7 +417,7 @@ int start_and_run(runtime& rt, const app::options& opts) {
             if (w == nworkers) {
                 break;
             }
-            rt.launches.push_back(worker_launch{rt.workers[w].get(), &rt.quit});
+            rt.launches.push_back(worker_launch{rt.workers[w].get(), &rt.quit, rt.qsbr});
             if (int rc = rte_eal_remote_launch(worker_main, &rt.launches.back(), lcore); rc != 0) {
                 std::fprintf(stderr, "mipgate: launching worker on lcore %u failed\n", lcore);
                 rt.quit.store(true);
@@ -203,10 +430,20 @@ int start_and_run(runtime& rt, const app::options& opts) {
     }
     std::printf("mipgate: running, %u port(s), %u worker(s)%s, config %s\n", static_cast<unsigned>(rps.size()),
                 nworkers, single ? " on the main lcore" : "", cfg.source.c_str());
+    if (rt.identity) {
+        std::printf("mipgate: router %s, %zu global CGA(s), %u signer thread(s) on %u CPU(s), telemetry "
+                    "%s/dpdk_telemetry.v2\n",
+                    rt.identity->link_local().address.to_string().c_str(), rt.identity->addresses().size() - 1,
+                    opts.signer_threads, rt.signer_cpu_count, rte_eal_get_runtime_dir());
+    }
     std::fflush(stdout);
 
-    // Control loop (main lcore): generator, virtual wire, stats tick; in single-lcore mode also
-    // the worker loop, interleaved.
+    // Control loop (main lcore): generator, virtual wire, slow-path ring into the SEND service and
+    // its replies out, stats tick; in single-lcore mode also the worker loop, interleaved (the main
+    // lcore then reports worker 0's quiescent states).
+    if (single) {
+        qsbr_enter(rt.qsbr, 0);
+    }
     using clock = std::chrono::steady_clock;
     const auto t0 = clock::now();
     auto next_tick = t0 + std::chrono::seconds(1);
@@ -219,6 +456,12 @@ int start_and_run(runtime& rt, const app::options& opts) {
         unsigned work = 0;
         if (single) {
             work += fp::poll_once(*rt.workers[0]);
+            if (rt.qsbr != nullptr) {
+                rte_rcu_qsbr_quiescent(rt.qsbr, 0);
+            }
+        }
+        if (rt.send) {
+            work += ctl::control_poll(*rt.send, rt.ctl_io, rt.ctl_stats);
         }
         if (rt.gen) {
             work += rt.gen->step(cfg.system.burst);
@@ -233,12 +476,17 @@ int start_and_run(runtime& rt, const app::options& opts) {
         }
     }
     const double seconds = std::chrono::duration<double>(clock::now() - t0).count();
+    if (single) {
+        qsbr_leave(rt.qsbr, 0);
+    }
 
     // Stop: workers leave their loop (their TX stages are flushed every burst), then the wire is
-    // drained one last time, stats read, ports stopped and closed.
+    // drained one last time, the control plane stopped (telemetry, signer threads, rings), stats
+    // read, the control plane freed, ports stopped and closed.
     rt.quit.store(true);
     rte_eal_mp_wait_lcore();
     rt.drain_wire();
+    rt.stop_control();
 
     app::run_summary sum;
     sum.seconds = seconds;
@@ -266,6 +514,21 @@ int start_and_run(runtime& rt, const app::options& opts) {
     if (rt.gen) {
         sum.generator = rt.gen->stats();
     }
+    if (rt.send) {
+        app::control_summary c;
+        c.router = rt.identity->link_local().address.to_string();
+        c.keys = rt.keys->size();
+        c.key_capacity = rt.keys->capacity();
+        c.ring_rx = rt.ctl_stats.rx;
+        c.rx_bad = rt.ctl_stats.rx_bad;
+        c.tx = rt.ctl_stats.tx;
+        c.tx_handoff = rt.ctl_stats.tx_handoff;
+        c.tx_dropped = rt.ctl_stats.tx_dropped;
+        c.keys_expired = rt.ctl_stats.keys_expired;
+        c.service = rt.send->counters().all();
+        sum.control = std::move(c);
+    }
+    rt.teardown_control();
     rt.ports.close_all();
     if (g_signal != 0) {
         std::printf("mipgate: stopping on signal %d\n", static_cast<int>(g_signal));
@@ -317,6 +580,7 @@ int main(int argc, char** argv) {
     }
     eal_argv.push_back(nullptr);
     std::atexit(remove_runtime_dir);
+    g_have_initial_cpus = sched_getaffinity(0, sizeof(g_initial_cpus), &g_initial_cpus) == 0;
     if (rte_eal_init(static_cast<int>(eal.size()), eal_argv.data()) < 0) {
         std::fprintf(stderr, "mipgate: EAL init failed: %s\n", rte_strerror(rte_errno));
         return 1;
@@ -328,6 +592,7 @@ int main(int argc, char** argv) {
         rc = start_and_run(rt, opts);
         rt.quit.store(true);
         rte_eal_mp_wait_lcore();
+        rt.teardown_control();
         rt.ports.close_all();
         rt.tables.reset();
         rt.workers.clear();

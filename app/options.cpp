@@ -8,7 +8,7 @@
 namespace mipgate::app {
 
 const char* usage_text() {
-    return "usage: mipgate [--config FILE] [--duration SECONDS] [--file-prefix PREFIX]\n"
+    return "usage: mipgate [--config FILE] [--duration SECONDS] [--file-prefix PREFIX] [--signer-threads N]\n"
            "       mipgate --print-default-config\n"
            "\n"
            "  --config FILE           YAML configuration (default: the embedded default: ring ports\n"
@@ -16,6 +16,8 @@ const char* usage_text() {
            "  --print-default-config  print the embedded default configuration and exit\n"
            "  --duration SECONDS      stop by itself after SECONDS (as on SIGINT/SIGTERM)\n"
            "  --file-prefix PREFIX    EAL --file-prefix, overrides system.file_prefix\n"
+           "  --signer-threads N      SEND service threads for RSA verification and signing\n"
+           "                          (default 1; 0 = on the control lcore; used with `router`)\n"
            "  --help                  this text\n"
            "\n"
            "Exit status: 0 after a clean stop, 2 on a usage or configuration error, 1 on a start-up\n"
@@ -58,6 +60,17 @@ parse_outcome parse_options(int argc, char** argv) {
                     out.errors.emplace_back("--file-prefix must not be empty");
                 }
                 o.file_prefix = *v;
+            }
+        } else if (a == "--signer-threads") {
+            if (auto v = take(a)) {
+                char* end = nullptr;
+                errno = 0;
+                const unsigned long n = std::strtoul(v->c_str(), &end, 10);
+                if (v->empty() || *end != '\0' || errno != 0 || (*v)[0] == '-' || n > 64) {
+                    out.errors.push_back("--signer-threads: '" + *v + "' is not a number from 0 to 64");
+                } else {
+                    o.signer_threads = static_cast<unsigned>(n);
+                }
             }
         } else if (a == "--duration") {
             if (auto v = take(a)) {

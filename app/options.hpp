@@ -13,6 +13,9 @@ struct options {
     bool help = false;
     std::optional<double> duration_s; ///< self-stop after this many seconds
     std::string file_prefix;          ///< overrides system.file_prefix
+    /// SEND service signer threads (RSA verify/sign); 0 = inline on the control lcore. A command-line
+    /// option until lib/config has a setting for it.
+    unsigned signer_threads = 1;
 };
 
 struct parse_outcome {

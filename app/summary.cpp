@@ -11,8 +11,9 @@ void print_summary(std::FILE* out, const run_summary& s) {
     std::fprintf(out, "== mipgate summary: %.1f s, %u worker(s) ==\n", s.seconds, s.workers);
     std::fprintf(out, "packets in:  %" PRIu64 "\n", c[counter_id::rx]);
     std::fprintf(out, "forwarded:   %" PRIu64 "\n", c[counter_id::forwarded]);
+    std::fprintf(out, "to control:  %" PRIu64 "\n", c[counter_id::to_control]);
     std::fprintf(out, "dropped:     %" PRIu64 "\n", c.drops());
-    const std::uint64_t accounted = c[counter_id::forwarded] + c.drops();
+    const std::uint64_t accounted = c[counter_id::forwarded] + c[counter_id::to_control] + c.drops();
     if (accounted != c[counter_id::rx]) {
         std::fprintf(out, "warning: %" PRIu64 " packet(s) in flight or unaccounted\n",
                      c[counter_id::rx] - accounted);
@@ -42,6 +43,19 @@ void print_summary(std::FILE* out, const run_summary& s) {
                      "generator injected=%" PRIu64 " ipv6=%" PRIu64 " hop_limit_1=%" PRIu64
                      " non_ipv6=%" PRIu64 "\n",
                      g.injected, g.ipv6, g.hop_limit_1, g.non_ipv6);
+    }
+    if (s.control) {
+        const auto& k = *s.control;
+        std::fprintf(out,
+                     "control router=%s keys=%" PRIu32 " key_capacity=%" PRIu32 " ring_rx=%" PRIu64
+                     " rx_bad=%" PRIu64 " tx=%" PRIu64 " tx_handoff=%" PRIu64 " tx_dropped=%" PRIu64
+                     " keys_expired=%" PRIu64 "\n",
+                     k.router.c_str(), k.keys, k.key_capacity, k.ring_rx, k.rx_bad, k.tx, k.tx_handoff,
+                     k.tx_dropped, k.keys_expired);
+        std::fprintf(out, "SEND service counters (name, value):\n");
+        for (const auto& [name, v] : k.service) {
+            std::fprintf(out, "service %-34s %12" PRIu64 "\n", name.c_str(), v);
+        }
     }
     std::fflush(out);
 }

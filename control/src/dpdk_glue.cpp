@@ -65,7 +65,13 @@ unsigned control_poll(send_service& svc, const control_io& io, control_io_stats&
     svc.take_replies(frames, 64);
     for (auto& f : frames) {
         ++work;
-        if (f.port >= io.port_ids.size() || io.control_txq[f.port] < 0) {
+        if (f.port >= io.port_ids.size()) {
+            ++stats.tx_dropped;
+            continue;
+        }
+        const int txq = io.control_txq[f.port];
+        rte_ring* handoff = f.port < io.tx_handoff.size() ? io.tx_handoff[f.port] : nullptr;
+        if (txq < 0 && handoff == nullptr) {
             ++stats.tx_dropped;
             continue;
         }
@@ -81,7 +87,17 @@ unsigned control_poll(send_service& svc, const control_io& io, control_io_stats&
             continue;
         }
         std::memcpy(d, f.bytes.data(), f.bytes.size());
-        const auto q = static_cast<std::uint16_t>(io.control_txq[f.port]);
+        if (txq < 0) {
+            if (rte_ring_sp_enqueue(handoff, m) == 0) {
+                ++stats.tx;
+                ++stats.tx_handoff;
+            } else {
+                rte_pktmbuf_free(m);
+                ++stats.tx_dropped;
+            }
+            continue;
+        }
+        const auto q = static_cast<std::uint16_t>(txq);
         if (rte_eth_tx_burst(io.port_ids[f.port], q, &m, 1) == 1) {
             ++stats.tx;
         } else {

@@ -9,6 +9,9 @@ import sys
 import tempfile
 
 COUNTER_RE = re.compile(r"^counter\s+(\w+)\s+(\d+)\b")
+# Worker counters of kind info (counters.def); every other counter is a drop reason.
+# Invariant once stopped: rx == forwarded + to_control + sum(drops).
+INFO_COUNTERS = {"rx", "forwarded", "tx", "to_control", "control_tx", "control_tx_full"}
 PORT_RE = re.compile(r"^port\s+(\S+)\s+(.*)$")
 
 

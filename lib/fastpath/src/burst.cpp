@@ -1,6 +1,7 @@
 #include "mipgate/fastpath/burst.hpp"
 
 #include "mipgate/fastpath/mbuf_view.hpp"
+#include "mipgate/wire/icmpv6.hpp"
 #include "mipgate/wire/ipv6.hpp"
 
 #include <rte_ethdev.h>
@@ -8,6 +9,7 @@
 #include <rte_hash.h>
 #include <rte_mbuf.h>
 #include <rte_prefetch.h>
+#include <rte_ring.h>
 
 #include <cstring>
 
@@ -39,9 +41,23 @@ counter_id status_reason(wire::ipv6_status s) noexcept {
     return counter_id::ipv6_bad_ext_header;
 }
 
+/// ICMPv6 the SEND service answers (design §2): RS, NS, CPS, and RtSolPr (FMIPv6 154 subtype 2,
+/// RFC 5268 §6.1.1). Everything else (echo, errors, RA, NA, PrRtAdv …) stays local_icmpv6.
+inline bool for_control(bytes_view upper) noexcept {
+    if (upper.size() < 4) [[unlikely]] {
+        return false;
+    }
+    const std::uint8_t type = upper[0];
+    if (type == wire::icmp6_rs || type == wire::icmp6_ns || type == wire::icmp6_cps) {
+        return true;
+    }
+    return type == wire::icmp6_fmip && upper.size() > 4 && upper[4] == 2;
+}
+
 /// Packets to us: walk the extension headers to the upper layer (wire codec, no DPDK types).
 [[gnu::noinline]] void classify_local(worker_ctx& w, unsigned i, const rte_mbuf* m) noexcept {
-    const wire::ipv6_view v = wire::parse_ipv6(mbuf_bytes(m, eth_len));
+    const bytes_view pkt = mbuf_bytes(m, eth_len);
+    const wire::ipv6_view v = wire::parse_ipv6(pkt);
     if (!v.ok()) [[unlikely]] {
         set_drop(w, i, status_reason(v.status));
         return;
@@ -51,7 +67,9 @@ counter_id status_reason(wire::ipv6_status s) noexcept {
         return;
     }
     switch (v.upper_proto) {
-    case wire::nh_icmpv6: w.cls[i] = packet_class::local_icmpv6; break;
+    case wire::nh_icmpv6:
+        w.cls[i] = for_control(v.upper(pkt)) ? packet_class::local_control : packet_class::local_icmpv6;
+        break;
     case wire::nh_mh: w.cls[i] = packet_class::local_mh; break;
     case wire::nh_esp: w.cls[i] = packet_class::local_esp; break;
     default: w.cls[i] = packet_class::local_other; break;
@@ -225,6 +243,7 @@ void process_burst(worker_ctx& w, rte_mbuf** pkts, std::uint16_t n) noexcept {
 
     // Pass 2: group by class, then one tight loop per class.
     std::uint16_t ntransit = 0;
+    std::uint16_t nctl = 0;
     std::uint16_t nd = 0;
     for (unsigned i = 0; i < n; ++i) {
         counter_id r;
@@ -232,8 +251,15 @@ void process_burst(worker_ctx& w, rte_mbuf** pkts, std::uint16_t n) noexcept {
         case packet_class::transit:
             w.sel[ntransit++] = static_cast<std::uint16_t>(i);
             continue;
+        case packet_class::local_control:
+            if (w.control_ring != nullptr) [[likely]] {
+                w.to_control[nctl++] = pkts[i];
+                continue;
+            }
+            r = counter_id::icmpv6_local_unhandled; // no control plane (no router identity)
+            break;
         case packet_class::drop: r = w.reason[i]; break;
-        // Local classes: handled by later issues (ND/SEND/FMIPv6, MH, ESP); counted for now.
+        // Local classes: handled by later issues (MH, ESP); counted for now.
         case packet_class::local_icmpv6: r = counter_id::icmpv6_local_unhandled; break;
         case packet_class::local_mh: r = counter_id::mh_local_unhandled; break;
         case packet_class::local_esp: r = counter_id::esp_unhandled; break;
@@ -241,6 +267,19 @@ void process_burst(worker_ctx& w, rte_mbuf** pkts, std::uint16_t n) noexcept {
         }
         w.counters.add(r);
         w.dropped[nd++] = pkts[i];
+    }
+    if (nctl != 0) {
+        // The ring is MP: every worker enqueues, the control lcore alone dequeues. What went in
+        // belongs to the control lcore now; what did not fit is dropped here.
+        const unsigned q =
+            rte_ring_mp_enqueue_burst(w.control_ring, reinterpret_cast<void* const*>(w.to_control), nctl, nullptr);
+        w.counters.add(counter_id::to_control, q);
+        if (q < nctl) [[unlikely]] {
+            w.counters.add(counter_id::control_ring_full, nctl - q);
+            for (unsigned j = q; j < nctl; ++j) {
+                w.dropped[nd++] = w.to_control[j];
+            }
+        }
     }
     if (ntransit != 0) {
         forward_transit(w, pkts, w.sel, ntransit, &nd);
@@ -251,6 +290,24 @@ void process_burst(worker_ctx& w, rte_mbuf** pkts, std::uint16_t n) noexcept {
     flush_tx(w);
 }
 
+unsigned send_control_frames(worker_ctx& w, const control_tx_ref& ref) noexcept {
+    rte_mbuf* m[max_burst];
+    const unsigned n = rte_ring_sc_dequeue_burst(ref.ring, reinterpret_cast<void**>(m), max_burst, nullptr);
+    if (n == 0) [[likely]] {
+        return 0;
+    }
+    const tx_stage& s = w.tx[ref.port_index];
+    const std::uint16_t sent =
+        s.enabled ? rte_eth_tx_burst(s.port_id, s.queue_id, m, static_cast<std::uint16_t>(n)) : 0;
+    w.counters.add(counter_id::control_tx, sent);
+    w.counters.add(counter_id::tx, sent);
+    if (sent < n) [[unlikely]] {
+        rte_pktmbuf_free_bulk(m + sent, n - sent);
+        w.counters.add(counter_id::control_tx_full, n - sent);
+    }
+    return n;
+}
+
 unsigned poll_once(worker_ctx& w) noexcept {
     unsigned total = 0;
     for (unsigned q = 0; q < w.n_rx; ++q) {
@@ -259,6 +316,9 @@ unsigned poll_once(worker_ctx& w) noexcept {
             process_burst(w, w.pkts, n);
             total += n;
         }
+    }
+    for (unsigned c = 0; c < w.n_control_tx; ++c) {
+        total += send_control_frames(w, w.control_tx[c]);
     }
     return total;
 }

@@ -29,7 +29,8 @@ forwarding_tables::~forwarding_tables() { rte_fib6_free(_fib); }
 result<std::unique_ptr<forwarding_tables>> forwarding_tables::build(const config::config& cfg,
                                                                     std::span<const port_binding> ports,
                                                                     const std::string& name,
-                                                                    int socket_id) {
+                                                                    int socket_id,
+                                                                    std::span<const ipv6_addr> local_addresses) {
     if (ports.size() != cfg.ports.size() || ports.size() > max_ports) {
         return make_error(EINVAL, "forwarding tables: " + std::to_string(ports.size()) +
                                       " ports (at most " + std::to_string(max_ports) + ")");
@@ -53,6 +54,7 @@ result<std::unique_ptr<forwarding_tables>> forwarding_tables::build(const config
     for (const auto& p : cfg.ports) {
         addresses += p.addresses.size();
     }
+    addresses += local_addresses.size();
     int max_routes = static_cast<int>(cfg.routes.size() + 3 * addresses + 16);
     rte_fib6_conf fc{};
     fc.type = RTE_FIB6_TRIE;
@@ -146,14 +148,22 @@ result<std::unique_ptr<forwarding_tables>> forwarding_tables::build(const config
             return r.err();
         }
     }
+    auto add_local = [&](const ipv6_addr& a) -> result<void> {
+        if (auto r = add(must(a, 128), nh_local); !r) {
+            return r;
+        }
+        return add(must(solicited_node(a), 128), nh_local);
+    };
     for (const auto& p : cfg.ports) {
         for (const auto& a : p.addresses) {
-            if (auto r = add(must(a.addr, 128), nh_local); !r) {
+            if (auto r = add_local(a.addr); !r) {
                 return r.err();
             }
-            if (auto r = add(must(solicited_node(a.addr), 128), nh_local); !r) {
-                return r.err();
-            }
+        }
+    }
+    for (const auto& a : local_addresses) {
+        if (auto r = add_local(a); !r) {
+            return r.err();
         }
     }
 

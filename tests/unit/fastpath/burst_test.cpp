@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include <rte_eal.h>
+#include <rte_fib6.h>
 #include <rte_ethdev.h>
 #include <rte_lcore.h>
 #include <rte_mbuf.h>
@@ -455,6 +456,160 @@ TEST_F(burst, generator_mix_through_the_ring_port) {
     EXPECT_EQ(c.get(counter_id::hop_limit_exceeded), 5u);
     EXPECT_EQ(c.get(counter_id::no_route), 45u);
     EXPECT_EQ(c.get(counter_id::forwarded), 40u);
+}
+
+namespace {
+
+/// An ICMPv6 message of `type` to the access address (payload: type, code, checksum, body).
+frame icmp6(std::uint8_t type, std::uint8_t body0 = 0, const char* dst = "2001:db8:1::1") {
+    frame f;
+    f.dst = A(dst);
+    f.next_header = 58;
+    f.hop_limit = 255;
+    f.payload = {type, 0, 0, 0, body0, 0, 0, 0};
+    return f;
+}
+
+/// A ring as the app creates the slow-path ring (MP enqueue, SC dequeue).
+struct test_ring {
+    rte_ring* r;
+    explicit test_ring(const char* name, unsigned size, unsigned flags = RING_F_SC_DEQ)
+        : r(rte_ring_create(name, size, SOCKET_ID_ANY, flags)) {}
+    ~test_ring() {
+        void* o;
+        while (rte_ring_dequeue(r, &o) == 0) {
+            rte_pktmbuf_free(static_cast<rte_mbuf*>(o));
+        }
+        rte_ring_free(r);
+    }
+};
+
+} // namespace
+
+TEST_F(burst, control_plane_icmpv6_is_its_own_class) {
+    // RS, NS, CPS and RtSolPr (154 subtype 2) go to the SEND service (design §2).
+    for (std::uint8_t t : {133, 135, 148}) {
+        EXPECT_EQ(classify(icmp6(t)).first, packet_class::local_control) << int(t);
+    }
+    EXPECT_EQ(classify(icmp6(154, 2)).first, packet_class::local_control);
+    EXPECT_EQ(classify(icmp6(135, 0, "ff02::1:ff00:1")).first, packet_class::local_control); // solicited-node
+    EXPECT_EQ(classify(icmp6(133, 0, "ff02::2")).first, packet_class::local_control);
+    // The rest stays local ICMPv6: PrRtAdv (154/3), other 154 subtypes, RA, NA, echo, CPA.
+    for (auto [t, sub] : {std::pair<int, int>{154, 3}, {154, 0}, {134, 0}, {136, 0}, {128, 0}, {149, 0}}) {
+        EXPECT_EQ(classify(icmp6(static_cast<std::uint8_t>(t), static_cast<std::uint8_t>(sub))).first,
+                  packet_class::local_icmpv6)
+            << t << "/" << sub;
+    }
+    frame shortmsg = icmp6(154, 2);
+    shortmsg.payload.resize(4); // no room for a subtype
+    EXPECT_EQ(classify(shortmsg).first, packet_class::local_icmpv6);
+    // Transit ICMPv6 of those types is forwarded, never punted.
+    frame transit = icmp6(154, 2, "2001:db8:2::10");
+    transit.hop_limit = 64;
+    EXPECT_EQ(classify(transit).first, packet_class::transit);
+}
+
+TEST_F(burst, control_packets_go_to_the_slow_path_ring) {
+    test_ring ring("unit_slow", 8); // 7 slots
+    w->control_ring = ring.r;
+    std::vector<rte_mbuf*> ms;
+    ms.push_back(build(icmp6(154, 2)));
+    ms.push_back(build(frame{}));           // forwarded
+    ms.push_back(build(icmp6(148)));
+    ms.push_back(build(icmp6(128)));        // echo: icmpv6_local_unhandled
+    ms.push_back(build(icmp6(135, 0, "ff02::1:ff00:1")));
+    fp::process_burst(*w, ms.data(), static_cast<std::uint16_t>(ms.size()));
+    const auto& c = w->counters;
+    EXPECT_EQ(c.get(counter_id::to_control), 3u);
+    EXPECT_EQ(c.get(counter_id::control_ring_full), 0u);
+    EXPECT_EQ(c.get(counter_id::icmpv6_local_unhandled), 1u);
+    EXPECT_EQ(c.get(counter_id::forwarded), 1u);
+    ASSERT_EQ(rte_ring_count(ring.r), 3u);
+    // In arrival order, untouched (the control lcore owns them now).
+    void* o[3];
+    ASSERT_EQ(rte_ring_dequeue_bulk(ring.r, o, 3, nullptr), 3u);
+    const std::uint8_t want[3] = {154, 148, 135};
+    for (int i = 0; i < 3; ++i) {
+        auto* m = static_cast<rte_mbuf*>(o[i]);
+        EXPECT_EQ(rte_pktmbuf_mtod(m, const std::uint8_t*)[54], want[i]);
+        EXPECT_EQ(rte_pktmbuf_mtod(m, const std::uint8_t*)[21], 255); // hop limit not decremented
+        rte_pktmbuf_free(m);
+    }
+
+    // A full ring drops what does not fit and counts it; every packet is accounted once.
+    std::vector<rte_mbuf*> more;
+    for (int i = 0; i < 10; ++i) {
+        more.push_back(build(icmp6(133)));
+    }
+    fp::process_burst(*w, more.data(), static_cast<std::uint16_t>(more.size()));
+    EXPECT_EQ(c.get(counter_id::to_control), 3u + 7u);
+    EXPECT_EQ(c.get(counter_id::control_ring_full), 3u);
+    EXPECT_EQ(rte_ring_count(ring.r), 7u);
+    const fp::counter_block* blocks[] = {&c};
+    auto t = fp::sum_counters(blocks);
+    EXPECT_EQ(t[counter_id::rx], t[counter_id::forwarded] + t[counter_id::to_control] + t.drops());
+    EXPECT_EQ(sent(1).size(), 1u);
+}
+
+TEST_F(burst, control_packets_without_a_control_plane_are_unhandled) {
+    ASSERT_EQ(w->control_ring, nullptr);
+    rte_mbuf* m = build(icmp6(154, 2));
+    fp::process_burst(*w, &m, 1);
+    EXPECT_EQ(w->counters.get(counter_id::icmpv6_local_unhandled), 1u);
+    EXPECT_EQ(w->counters.get(counter_id::to_control), 0u);
+}
+
+TEST_F(burst, worker_sends_control_frames_handed_over) {
+    test_ring handoff("unit_handoff", 64, RING_F_SP_ENQ | RING_F_SC_DEQ);
+    w->control_tx[0] = fp::control_tx_ref{handoff.r, 0};
+    w->n_control_tx = 1;
+    for (int i = 0; i < 3; ++i) {
+        rte_mbuf* m = build(icmp6(154, 3, "fe80::99"));
+        ASSERT_EQ(rte_ring_sp_enqueue(handoff.r, m), 0);
+    }
+    EXPECT_EQ(fp::poll_once(*w), 3u); // no RX queues: only the hand-over ring
+    EXPECT_EQ(rte_ring_count(handoff.r), 0u);
+    auto out = sent(0);
+    EXPECT_EQ(out.size(), 3u);
+    for (auto* m : out) {
+        rte_pktmbuf_free(m);
+    }
+    EXPECT_EQ(w->counters.get(counter_id::control_tx), 3u);
+    EXPECT_EQ(w->counters.get(counter_id::tx), 3u);
+    EXPECT_EQ(w->counters.get(counter_id::forwarded), 0u);
+    EXPECT_EQ(w->counters.get(counter_id::rx), 0u);
+    // A port without this worker's TX queue: freed and counted, never sent.
+    w->tx[0].enabled = false;
+    ASSERT_EQ(rte_ring_sp_enqueue(handoff.r, build(icmp6(154, 3, "fe80::99"))), 0);
+    EXPECT_EQ(fp::poll_once(*w), 1u);
+    EXPECT_EQ(w->counters.get(counter_id::control_tx_full), 1u);
+    EXPECT_TRUE(sent(0).empty());
+}
+
+TEST(forwarding_tables_local, router_addresses_become_receive_entries) {
+    ASSERT_NE(g_env, nullptr);
+    const ipv6_addr cga_ll = A("fe80::2815:d440:eceb:dcba");
+    const ipv6_addr cga_gl = A("2001:db8:1::2815:d440:eceb:dcba");
+    const ipv6_addr locals[] = {cga_ll, cga_gl};
+    auto t = fp::forwarding_tables::build(g_env->cfg, g_env->ports.bindings(), "unit_local",
+                                          static_cast<int>(rte_socket_id()), locals);
+    ASSERT_TRUE(t.ok()) << t.err().message;
+    std::uint8_t dst[5][16];
+    const ipv6_addr probes[5] = {cga_ll, cga_gl, mipgate::solicited_node(cga_ll), mipgate::solicited_node(cga_gl),
+                                 A("2001:db8:1::2815:d440:eceb:dcbb")};
+    for (int i = 0; i < 5; ++i) {
+        std::memcpy(dst[i], probes[i].b.data(), 16);
+    }
+    std::uint64_t nh[5];
+    ASSERT_EQ(rte_fib6_lookup_bulk((*t)->fib(), dst, nh, 5), 0);
+    for (int i = 0; i < 4; ++i) {
+        EXPECT_EQ(nh[i], fp::nh_local) << probes[i].to_string();
+    }
+    EXPECT_GE(nh[4], fp::nh_first); // its neighbour in the /64: connected, transit
+    // Without them the CGAs are not ours.
+    ASSERT_EQ(rte_fib6_lookup_bulk(g_env->tables->fib(), dst, nh, 2), 0);
+    EXPECT_EQ(nh[0], fp::nh_link_local);
+    EXPECT_GE(nh[1], fp::nh_first);
 }
 
 int main(int argc, char** argv) {

@@ -13,7 +13,7 @@ using fp::counter_id;
 
 TEST(counters, table_matches_enum) {
     // The last enumerator + 1 is the count: the table and the enum come from the same list.
-    EXPECT_EQ(static_cast<std::size_t>(counter_id::multicast_unhandled) + 1, fp::counter_count);
+    EXPECT_EQ(static_cast<std::size_t>(counter_id::control_ring_full) + 1, fp::counter_count);
     EXPECT_EQ(fp::counter_table.size(), fp::counter_count);
     EXPECT_EQ(fp::counter_name(counter_id::rx), "rx");
     EXPECT_EQ(fp::counter_name(counter_id::hop_limit_exceeded), "hop_limit_exceeded");
@@ -35,12 +35,15 @@ TEST(counters, names_unique_identifiers_with_descriptions) {
 }
 
 TEST(counters, kinds) {
-    for (auto id : {counter_id::rx, counter_id::forwarded, counter_id::tx}) {
+    // Info: not packets that ended on the worker (invariant rx == forwarded + to_control + drops).
+    for (auto id : {counter_id::rx, counter_id::forwarded, counter_id::tx, counter_id::to_control,
+                    counter_id::control_tx, counter_id::control_tx_full}) {
         EXPECT_EQ(fp::counter_table[static_cast<std::size_t>(id)].kind, fp::counter_kind::info);
     }
     for (auto id : {counter_id::not_ipv6, counter_id::hop_limit_exceeded, counter_id::no_route, counter_id::no_neighbor,
                     counter_id::tx_full, counter_id::icmpv6_local_unhandled, counter_id::mh_local_unhandled,
-                    counter_id::esp_unhandled, counter_id::other_local_unhandled, counter_id::multicast_unhandled}) {
+                    counter_id::esp_unhandled, counter_id::other_local_unhandled, counter_id::multicast_unhandled,
+                    counter_id::control_ring_full}) {
         EXPECT_EQ(fp::counter_table[static_cast<std::size_t>(id)].kind, fp::counter_kind::drop)
             << fp::counter_name(id);
     }

@@ -19,20 +19,24 @@ class send_service;
 /// Control thread after EAL init; allocates DPDK memory; nullptr on failure (rte_errno set).
 rte_ring* create_slow_path_ring(const char* name, unsigned size, int socket_id);
 
-/// Where replies go: per config port index, the DPDK port id and the control TX queue (-1: the
-/// device had no spare queue — replies for that port are dropped and counted).
+/// Where replies go: per config port index, the DPDK port id and the control TX queue. A port
+/// whose device had no spare queue (-1) may name a hand-over ring instead: replies are enqueued
+/// there (single producer: the control lcore) and a worker sends them on its own TX queue
+/// (fastpath::send_control_frames). With neither, replies for that port are dropped and counted.
 struct control_io {
     rte_ring* ring = nullptr;          ///< from create_slow_path_ring
     rte_mempool* pool = nullptr;       ///< mbufs for replies
     std::vector<std::uint16_t> port_ids;
     std::vector<int> control_txq;
+    std::vector<rte_ring*> tx_handoff; ///< per port, used when control_txq is -1 (may be empty)
 };
 
 /// What the adapter counted (control lcore only; read it there or after stop).
 struct control_io_stats {
     std::uint64_t rx = 0;              ///< mbufs taken from the ring
     std::uint64_t rx_bad = 0;          ///< not IPv6 over Ethernet, or from an unknown port
-    std::uint64_t tx = 0;              ///< reply frames accepted by a control TX queue
+    std::uint64_t tx = 0;              ///< reply frames accepted by a control TX queue or hand-over ring
+    std::uint64_t tx_handoff = 0;      ///< of tx: handed to a worker through tx_handoff
     std::uint64_t tx_dropped = 0;      ///< no mbuf, no control queue, or the queue was full
     std::uint64_t keys_expired = 0;
 };

@@ -27,14 +27,23 @@ void forward_transit(worker_ctx& w, rte_mbuf* const* pkts, const std::uint16_t* 
 /// Worker thread; no allocation; never blocks.
 void flush_tx(worker_ctx& w) noexcept;
 
-/// Whole pipeline for one received burst: counts rx, classifies, handles every class (the
-/// local classes are dropped with their *_unhandled counter until later issues handle them),
-/// frees drops in bulk and flushes TX. Takes ownership of every mbuf.
+/// Whole pipeline for one received burst: counts rx, classifies, handles every class, frees drops
+/// in bulk and flushes TX. local_control packets go to w.control_ring in one MP enqueue (counted
+/// to_control; those that do not fit are dropped as control_ring_full; with no ring they count as
+/// icmpv6_local_unhandled); the other local classes are dropped with their *_unhandled counter
+/// until later issues handle them. Takes ownership of every mbuf; enqueued ones pass to the
+/// control lcore.
 /// Worker thread; no allocation; never blocks.
 void process_burst(worker_ctx& w, rte_mbuf** pkts, std::uint16_t n) noexcept;
 
-/// One RX pass over the worker's queues, each burst through process_burst. Returns packets
-/// received. Worker thread (or the main lcore in single-lcore mode); never blocks.
+/// Sends what the control lcore handed over on `ref.ring` (up to max_burst frames) on this
+/// worker's TX queue of that port; counts control_tx / control_tx_full. Returns frames taken.
+/// Worker thread (the ring's single consumer); no allocation; never blocks.
+unsigned send_control_frames(worker_ctx& w, const control_tx_ref& ref) noexcept;
+
+/// One pass over the worker's queues: each RX burst through process_burst, then the control
+/// hand-over rings (send_control_frames). Returns packets received plus control frames taken.
+/// Worker thread (or the main lcore in single-lcore mode); never blocks.
 unsigned poll_once(worker_ctx& w) noexcept;
 
 } // namespace mipgate::fastpath

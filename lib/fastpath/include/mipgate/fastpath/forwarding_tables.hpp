@@ -65,11 +65,14 @@ public:
     ~forwarding_tables();
 
     /// Builds FIB, next hops and neighbors from `cfg`; `ports` are the running ports in the order
-    /// of cfg.ports. `name` makes DPDK object names unique. Control thread; allocates; start-up
-    /// or reload only.
+    /// of cfg.ports. `local_addresses` are more addresses of mipgate's own (the SEND router's
+    /// CGAs, link-local and global): each, and its solicited-node group, becomes a /128 receive
+    /// entry like the configured port addresses. `name` makes DPDK object names unique.
+    /// Control thread; allocates; start-up or reload only.
     static result<std::unique_ptr<forwarding_tables>> build(const config::config& cfg,
                                                             std::span<const port_binding> ports,
-                                                            const std::string& name, int socket_id);
+                                                            const std::string& name, int socket_id,
+                                                            std::span<const ipv6_addr> local_addresses = {});
 
     // Readers below: any thread (workers read concurrently), no allocation, never block.
     /// The FIB for rte_fib6_lookup_bulk.

@@ -1,7 +1,8 @@
 #pragma once
 // Per-worker state (house style 5): one cache-aligned object per worker lcore, passed explicitly
 // to every stage. Holds the queues it polls, its TX staging per egress port, burst scratch arrays
-// (reset per burst, never allocated on the fast path) and its counters.
+// (reset per burst, never allocated on the fast path), its counters, and the slow-path ring to
+// the control plane.
 
 #include "mipgate/fastpath/counters.hpp"
 #include "mipgate/fastpath/forwarding_tables.hpp"
@@ -10,6 +11,7 @@
 #include <cstdint>
 
 struct rte_mbuf;
+struct rte_ring;
 
 namespace mipgate::fastpath {
 
@@ -19,13 +21,14 @@ inline constexpr unsigned max_burst = 64;
 /// What pass 1 decided for a packet (house style 4).
 enum class packet_class : std::uint8_t {
     transit,      ///< not for us, routed: FIB next hop in nh[]
-    local_icmpv6, ///< ICMPv6 to one of our addresses or groups (ND, FMIPv6, SEND)
+    local_icmpv6, ///< other ICMPv6 to one of our addresses or groups (echo, errors, RA/NA …)
     local_mh,     ///< Mobility Header to us (FBU, BU)
     local_esp,    ///< ESP to us (home agent)
     local_other,  ///< anything else to us
     drop,         ///< dropped; the reason is in reason[]
+    local_control,///< ICMPv6 for the SEND service: RS, NS, CPS, RtSolPr (154/2) → control_ring
 };
-inline constexpr unsigned packet_class_count = 6;
+inline constexpr unsigned packet_class_count = 7;
 
 struct rx_queue_ref {
     std::uint16_t port_id;
@@ -41,6 +44,14 @@ struct alignas(64) tx_stage {
     rte_mbuf* pkts[max_burst];
 };
 
+/// Control-plane frames (SEND replies) this worker transmits for a port that has no TX queue to
+/// spare for the control plane: the control lcore hands finished mbufs over through an SP/SC ring
+/// and the worker sends them on its own TX queue, so every TX queue keeps a single owner.
+struct control_tx_ref {
+    rte_ring* ring = nullptr;
+    std::uint16_t port_index = 0;   ///< index into tx[]
+};
+
 struct alignas(64) worker_ctx {
     // --- set up once by the control thread before the worker starts ---
     const forwarding_tables* tables = nullptr;
@@ -49,6 +60,11 @@ struct alignas(64) worker_ctx {
     std::uint16_t n_rx = 0;
     rx_queue_ref rx[max_ports]{};         ///< queues this worker polls
     tx_stage tx[max_ports];               ///< by port index (forwarding_tables::ports order)
+    /// Worker → control slow-path ring (MP enqueue; control::create_slow_path_ring). nullptr: no
+    /// control plane (no router identity): local_control packets are counted as unhandled.
+    rte_ring* control_ring = nullptr;
+    std::uint16_t n_control_tx = 0;
+    control_tx_ref control_tx[max_ports]{}; ///< hand-over rings this worker drains (worker 0 only)
 
     // --- burst scratch, overwritten every burst ---
     alignas(64) rte_mbuf* pkts[max_burst];
@@ -63,6 +79,7 @@ struct alignas(64) worker_ctx {
     const void* nkey_ptrs[max_burst];
     void* ndata[max_burst];
     rte_mbuf* dropped[max_burst];
+    rte_mbuf* to_control[max_burst];      ///< local_control packets gathered for one ring enqueue
 
     // --- this lcore's counters ---
     counter_block counters;
