@@ -5,6 +5,10 @@
 #include "options.hpp"
 #include "summary.hpp"
 
+#include "mipgate/cli/dpdk_hooks.hpp"
+#include "mipgate/cli/metrics_http.hpp"
+#include "mipgate/cli/server.hpp"
+#include "mipgate/cli/telemetry_twin.hpp"
 #include "mipgate/config/load.hpp"
 #include "mipgate/control/dpdk_glue.hpp"
 #include "mipgate/control/key_service.hpp"
@@ -34,6 +38,8 @@
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
+#include <sstream>
 #include <memory>
 #include <optional>
 #include <pthread.h>
@@ -264,7 +270,7 @@ int start_control(runtime& rt, const app::options& opts, unsigned nworkers, int 
         infos.push_back(ctl::port_info{p.mac, p.mtu});
     }
     ctl::service_options so;
-    so.signer_threads = opts.signer_threads;
+    so.signer_threads = opts.signer_threads.value_or(cfg.system.signer_threads);
     // The signer threads inherit this thread's affinity: widen it while they are created.
     cpu_set_t mine;
     const bool have_mine = pthread_getaffinity_np(pthread_self(), sizeof(mine), &mine) == 0;
@@ -311,6 +317,17 @@ int start_control(runtime& rt, const app::options& opts, unsigned nworkers, int 
         }
     }
     return 0;
+}
+
+/// The YAML `show config` prints: the file as loaded, or the embedded default.
+std::string config_text(const app::options& opts) {
+    if (opts.config_path.empty()) {
+        return std::string(config::embedded_default());
+    }
+    std::ifstream f(opts.config_path);
+    std::stringstream ss;
+    ss << f.rdbuf();
+    return ss.str();
 }
 
 int start_and_run(runtime& rt, const app::options& opts) {
@@ -428,13 +445,51 @@ int start_and_run(runtime& rt, const app::options& opts) {
             ++w;
         }
     }
+    // Control socket (mipgatectl) and metrics endpoint: served from the control loop below.
+    std::optional<cli::cli_server> cli_srv;
+    std::optional<cli::metrics_http> metrics_srv;
+    if (!opts.control_socket.empty()) {
+        cli_srv.emplace();
+        cli::dpdk_hook_inputs in;
+        for (unsigned w = 0; w < nworkers; ++w) {
+            const unsigned lc = single ? rte_get_main_lcore() : rt.worker_lcores[w];
+            in.workers.push_back(cli::worker_counters_ref{lc, &rt.workers[w]->counters});
+        }
+        in.ports = &rt.ports;
+        in.send = rt.send.get(); // null without a `router` section: keys/send stay "not implemented"
+        in.cfg = &cfg;
+        in.config_yaml = config_text(opts);
+        cli::bind_app_hooks(cli_srv->table(), cli::make_dpdk_hooks(std::move(in)));
+        if (auto r = cli_srv->listen(opts.control_socket); !r) {
+            std::fprintf(stderr, "mipgate: %s\n", r.err().message.c_str());
+            rt.quit.store(true);
+            rte_eal_mp_wait_lcore();
+            return 1;
+        }
+        if (auto r = cli::register_telemetry_twins(*cli_srv); !r) {
+            std::fprintf(stderr, "mipgate: %s\n", r.err().message.c_str()); // not fatal
+        }
+        if (!opts.metrics_listen.empty()) {
+            metrics_srv.emplace([&cli_srv] {
+                auto r = cli_srv->execute({"metrics"});
+                return r.ok && r.result.is_string() ? r.result.as_string() : std::string();
+            });
+            if (auto r = metrics_srv->listen(opts.metrics_listen); !r) {
+                std::fprintf(stderr, "mipgate: %s\n", r.err().message.c_str());
+                rt.quit.store(true);
+                rte_eal_mp_wait_lcore();
+                return 1;
+            }
+        }
+    }
     std::printf("mipgate: running, %u port(s), %u worker(s)%s, config %s\n", static_cast<unsigned>(rps.size()),
                 nworkers, single ? " on the main lcore" : "", cfg.source.c_str());
     if (rt.identity) {
         std::printf("mipgate: router %s, %zu global CGA(s), %u signer thread(s) on %u CPU(s), telemetry "
                     "%s/dpdk_telemetry.v2\n",
                     rt.identity->link_local().address.to_string().c_str(), rt.identity->addresses().size() - 1,
-                    opts.signer_threads, rt.signer_cpu_count, rte_eal_get_runtime_dir());
+                    opts.signer_threads.value_or(cfg.system.signer_threads), rt.signer_cpu_count,
+                    rte_eal_get_runtime_dir());
     }
     std::fflush(stdout);
 
@@ -467,6 +522,12 @@ int start_and_run(runtime& rt, const app::options& opts) {
             work += rt.gen->step(cfg.system.burst);
         }
         work += rt.drain_wire();
+        if (cli_srv) {
+            work += cli_srv->poll();
+        }
+        if (metrics_srv) {
+            work += metrics_srv->poll();
+        }
         if (now >= next_tick) {
             app::print_tick(stdout, elapsed, rt.totals());
             next_tick += std::chrono::seconds(1);
@@ -483,6 +544,12 @@ int start_and_run(runtime& rt, const app::options& opts) {
     // Stop: workers leave their loop (their TX stages are flushed every burst), then the wire is
     // drained one last time, the control plane stopped (telemetry, signer threads, rings), stats
     // read, the control plane freed, ports stopped and closed.
+    metrics_srv.reset();
+    if (cli_srv) {
+        cli_srv->close();                  // wakes a telemetry twin waiting for the control lcore
+        cli::unregister_telemetry_twins();
+        cli_srv.reset();                   // before the state its handlers read goes away
+    }
     rt.quit.store(true);
     rte_eal_mp_wait_lcore();
     rt.drain_wire();

@@ -16,8 +16,11 @@ const char* usage_text() {
            "  --print-default-config  print the embedded default configuration and exit\n"
            "  --duration SECONDS      stop by itself after SECONDS (as on SIGINT/SIGTERM)\n"
            "  --file-prefix PREFIX    EAL --file-prefix, overrides system.file_prefix\n"
+           "  --control-socket PATH   mipgatectl's UNIX socket, overrides control.socket\n"
+           "  --metrics-listen A:P    Prometheus HTTP endpoint (GET /metrics), overrides\n"
+           "                          control.metrics_listen\n"
            "  --signer-threads N      SEND service threads for RSA verification and signing\n"
-           "                          (default 1; 0 = on the control lcore; used with `router`)\n"
+           "                          (overrides system.signer_threads; 0 = on the control lcore)\n"
            "  --help                  this text\n"
            "\n"
            "Exit status: 0 after a clean stop, 2 on a usage or configuration error, 1 on a start-up\n"
@@ -71,6 +74,17 @@ parse_outcome parse_options(int argc, char** argv) {
                 } else {
                     o.signer_threads = static_cast<unsigned>(n);
                 }
+            }
+        } else if (a == "--control-socket") {
+            if (auto v = take(a)) {
+                if (v->empty()) {
+                    out.errors.emplace_back("--control-socket must not be empty");
+                }
+                o.control_socket = *v;
+            }
+        } else if (a == "--metrics-listen") {
+            if (auto v = take(a)) {
+                o.metrics_listen = *v;
             }
         } else if (a == "--duration") {
             if (auto v = take(a)) {

@@ -13,9 +13,11 @@ struct options {
     bool help = false;
     std::optional<double> duration_s; ///< self-stop after this many seconds
     std::string file_prefix;          ///< overrides system.file_prefix
-    /// SEND service signer threads (RSA verify/sign); 0 = inline on the control lcore. A command-line
-    /// option until lib/config has a setting for it.
-    unsigned signer_threads = 1;
+    std::string control_socket;       ///< mipgatectl's socket; overrides control.socket
+    std::string metrics_listen;       ///< Prometheus HTTP "ADDR:PORT"; overrides control.metrics_listen
+    /// SEND service signer threads (RSA verify/sign); 0 = inline on the control lcore. Overrides
+    /// system.signer_threads.
+    std::optional<unsigned> signer_threads;
 };
 
 struct parse_outcome {
