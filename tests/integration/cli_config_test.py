@@ -14,9 +14,10 @@ import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from mipgate_run import INFO_COUNTERS, check, main, parse_summary, run, unique_prefix, workdir  # noqa: E402
+from mipgate_run import check, drop_total, main, parse_summary, run, unique_prefix, workdir  # noqa: E402
 
-BAD = """\
+# Two lcores, one worker, the access port on a ring: the start of both configurations below.
+RING_ACCESS = """\
 system:
   lcores: "0-1"
   workers: 1
@@ -25,6 +26,9 @@ ports:
   - name: access
     kind: ring
     addresses: ["2001:db8:1::1/64"]
+"""
+
+BAD = RING_ACCESS + """\
   - name: core
     kind: bogus
 routes:
@@ -35,15 +39,7 @@ routes:
 
 DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data", "send")
 
-ROUTER = """\
-system:
-  lcores: "0-1"
-  workers: 1
-  memory_mb: 256
-ports:
-  - name: access
-    kind: ring
-    addresses: ["2001:db8:1::1/64"]
+ROUTER = RING_ACCESS + """\
 router:
   key_file: "{data}/{key}"
   cert_chain: ["{data}/router.pem"]
@@ -118,7 +114,7 @@ def test():
     injected, ipv6, hl1, non_ipv6 = (int(x) for x in gen.groups())
     check(injected > 0 and injected == ipv6 + hl1 + non_ipv6, "generator line inconsistent: %s" % gen.group(0))
     check(counters["rx"] == injected, "rx %d != injected %d" % (counters["rx"], injected))
-    drops = sum(v for k, v in counters.items() if k not in INFO_COUNTERS)
+    drops = drop_total(counters)
     check(counters["rx"] == counters["forwarded"] + counters["to_control"] + drops,
           "rx != forwarded + to_control + drops: %s" % counters)
     check(counters["not_ipv6"] == non_ipv6, "not_ipv6 %d != %d" % (counters["not_ipv6"], non_ipv6))

@@ -14,7 +14,6 @@ import json
 import os
 import re
 import shutil
-import signal
 import socket
 import stat
 import subprocess
@@ -22,16 +21,9 @@ import sys
 import tempfile
 import time
 
-SKIP = 77
-
-
-class Failure(Exception):
-    pass
-
-
-def check(cond, msg):
-    if not cond:
-        raise Failure(msg)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from mipgate_run import (SKIP, Failure, Launched, check, cleanup_prefixes, telemetry,  # noqa: E402
+                         telemetry_path, unique_prefix)
 
 
 def ctl(mipgatectl, sock, *args, stdin=None):
@@ -61,16 +53,20 @@ def check_prometheus(text):
     return samples
 
 
-def telemetry(sock_path, cmd):
-    """One DPDK telemetry v2 request (what dpdk-telemetry.py does)."""
-    s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-    s.settimeout(10)
-    s.connect(sock_path)
-    json.loads(s.recv(16384).decode())  # greeting
-    s.send(cmd.encode())
-    reply = json.loads(s.recv(1 << 20).decode())
-    s.close()
-    return reply[cmd.split(",")[0]]
+def wait_for_socket(daemon, sock, log, deadline_s, what):
+    """Waits until the daemon has made its control socket; fails with its output otherwise."""
+    deadline = time.time() + deadline_s
+    while not os.path.exists(sock) and time.time() < deadline and daemon.poll() is None:
+        time.sleep(0.1)
+    log.seek(0)
+    check(os.path.exists(sock), "%s; its output:\n%s" % (what, log.read()))
+
+
+def check_stopped(daemon, log, what):
+    """Stops the daemon (SIGINT, by its own PID); fails unless it exited 0."""
+    rc = daemon.stop(20)[0]
+    log.seek(0)
+    check(rc == 0, "%s exit %d:\n%s" % (what, rc, log.read()))
 
 
 def daemonless_checks(mipgatectl, d):
@@ -111,20 +107,15 @@ def test(mipgate, mipgatectl, http_port):
     try:
         daemonless_checks(mipgatectl, d)
         sock = os.path.join(d, "run", "ctl.sock")
-        prefix = "mg_it_cli_%d" % os.getpid()
+        prefix = unique_prefix("cli")
         log = open(os.path.join(d, "mipgate.log"), "w+")
         extra = []
         if http_port:
             extra = ["--metrics-listen", "127.0.0.1:%d" % http_port]
-        proc = subprocess.Popen(["timeout", "-k", "2", "-s", "INT", "60", mipgate, "--file-prefix", prefix,
-                                 "--control-socket", sock, "--duration", "30"] + extra,
-                                stdout=log, stderr=subprocess.STDOUT)
+        daemon = Launched(mipgate, ["--file-prefix", prefix, "--control-socket", sock, "--duration", "30"] + extra,
+                          60, stdout=log, stderr=subprocess.STDOUT)
         try:
-            deadline = time.time() + 15
-            while not os.path.exists(sock) and time.time() < deadline and proc.poll() is None:
-                time.sleep(0.1)
-            log.seek(0)
-            check(os.path.exists(sock), "mipgate did not create %s; its output:\n%s" % (sock, log.read()))
+            wait_for_socket(daemon, sock, log, 15, "mipgate did not create %s" % sock)
             mode = stat.S_IMODE(os.stat(sock).st_mode)
             check(mode == 0o600, "socket mode %o, expected 600" % mode)
             time.sleep(1.5)  # let the generator's traffic through
@@ -184,10 +175,7 @@ def test(mipgate, mipgatectl, http_port):
 
             # Telemetry twins of the show commands (run on the control lcore, answered over DPDK
             # telemetry), if the app registered them.
-            tsock = None
-            for base in ("/var/run/dpdk", os.path.join(os.environ.get("XDG_RUNTIME_DIR", "/nonexistent"), "dpdk")):
-                if os.path.exists(os.path.join(base, prefix, "dpdk_telemetry.v2")):
-                    tsock = os.path.join(base, prefix, "dpdk_telemetry.v2")
+            tsock = telemetry_path(prefix)
             if tsock is not None:
                 listing = telemetry(tsock, "/")
                 if "/mipgate/show/counters" in listing:
@@ -219,25 +207,13 @@ def test(mipgate, mipgatectl, http_port):
             rc, out, err = ctl(mipgatectl, sock, stdin="help\nbogus\n")
             check(rc == 1, "stdin mode with a bad command: exit %d" % rc)
         finally:
-            if proc.poll() is None:
-                proc.send_signal(signal.SIGINT)
-            try:
-                rc = proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                rc = proc.wait()
-        log.seek(0)
-        check(rc == 0, "mipgate exit %d:\n%s" % (rc, log.read()))
+            daemon.stop(20)
+        check_stopped(daemon, log, "mipgate")
         check(not os.path.exists(sock), "socket left behind after exit")
         rc, out, err = ctl(mipgatectl, sock, "show", "counters")
         check(rc == 2 and sock in err, "after exit: exit %d %r" % (rc, err))
     finally:
         shutil.rmtree(d, ignore_errors=True)
-        for base in ("/var/run/dpdk", os.path.join(os.environ.get("XDG_RUNTIME_DIR", "/nonexistent"), "dpdk")):
-            try:
-                os.rmdir(os.path.join(base, "mg_it_cli_%d" % os.getpid()))
-            except OSError:
-                pass
 
 
 ROUTER = """
@@ -257,7 +233,7 @@ def router_checks(mipgate, mipgatectl):
         print("note: %s/router.key missing: router checks skipped" % data)
         return
     d = tempfile.mkdtemp(prefix="mipgate-cli-it-")
-    prefix = "mg_it_clir_%d" % os.getpid()
+    prefix = unique_prefix("clir")
     try:
         base = subprocess.run([mipgate, "--print-default-config"], stdout=subprocess.PIPE, text=True).stdout
         cfg = os.path.join(d, "router.yaml")
@@ -265,15 +241,10 @@ def router_checks(mipgate, mipgatectl):
             f.write(base + ROUTER.format(data=data))
         sock = os.path.join(d, "ctl.sock")
         log = open(os.path.join(d, "mipgate.log"), "w+")
-        proc = subprocess.Popen(["timeout", "-k", "2", "-s", "INT", "60", mipgate, "--config", cfg, "--file-prefix",
-                                 prefix, "--control-socket", sock, "--duration", "20"],
-                                stdout=log, stderr=subprocess.STDOUT)
+        daemon = Launched(mipgate, ["--config", cfg, "--file-prefix", prefix, "--control-socket", sock,
+                                    "--duration", "20"], 60, stdout=log, stderr=subprocess.STDOUT)
         try:
-            deadline = time.time() + 20
-            while not os.path.exists(sock) and time.time() < deadline and proc.poll() is None:
-                time.sleep(0.1)
-            log.seek(0)
-            check(os.path.exists(sock), "router config: no socket; output:\n" + log.read())
+            wait_for_socket(daemon, sock, log, 20, "router config: no socket")
             rc, out, err = ctl(mipgatectl, sock, "--json", "show", "keys")
             check(rc == 0, "router: show keys: exit %d %r" % (rc, err))
             keys = json.loads(out)
@@ -296,22 +267,10 @@ def router_checks(mipgate, mipgatectl):
             check(rc == 0 and "mipgate_handover_keys 0\n" in out and "mipgate_service_rtsolpr_received_total" in out,
                   "router: metrics lack the key gauge / service counters")
         finally:
-            if proc.poll() is None:
-                proc.send_signal(signal.SIGINT)
-            try:
-                rc = proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                rc = proc.wait()
-        log.seek(0)
-        check(rc == 0, "router config: mipgate exit %d:\n%s" % (rc, log.read()))
+            daemon.stop(20)
+        check_stopped(daemon, log, "router config: mipgate")
     finally:
         shutil.rmtree(d, ignore_errors=True)
-        for b in ("/var/run/dpdk", os.path.join(os.environ.get("XDG_RUNTIME_DIR", "/nonexistent"), "dpdk")):
-            try:
-                os.rmdir(os.path.join(b, prefix))
-            except OSError:
-                pass
 
 
 def main():
@@ -333,6 +292,8 @@ def main():
     except Failure as e:
         print("FAIL: %s" % e)
         return 1
+    finally:
+        cleanup_prefixes()
     print("PASS")
     return 0
 

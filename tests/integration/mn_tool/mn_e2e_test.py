@@ -10,102 +10,26 @@ same key back, and that an MN with another trust anchor gets no CPA and exits 1.
 
 usage: mn_e2e_test.py MIPGATE_MN MIPGATE DATA_DIR APP_MAIN_CPP      (root; exit 77 = skipped)
 """
-import hashlib
-import hmac
-import json
 import os
-import re
-import shutil
-import socket
-import subprocess
 import sys
-import tempfile
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from mipgate_run import (Launched, Results, VethLink, kcv, last_json,  # noqa: E402
+                         send_router_config, sh, skip_without_root, telemetry, unique_prefix)
+
 MN, MIPGATE, DATA, APP_MAIN = (os.path.abspath(a) for a in sys.argv[1:5])
-TAG = str(os.getpid())
-NS_MN, NS_GW = "mnm" + TAG, "mng" + TAG
-failures = []
-
-CONFIG = """\
-# mn_e2e_test: one af_packet port on the gateway end of a veth pair, the SEND router identity of
-# tests/data/send, one neighbour access router (AP 02:00:00:00:aa:01, mipgate-mn's default).
-system:
-  lcores: "0-1"
-  workers: 1
-  memory_mb: 256
-  hugepages: false
-ports:
-  - name: access
-    kind: vdev
-    devargs: "net_af_packet0,iface=m1"
-    addresses: ["2001:db8:1::1/64"]
-router:
-  key_file: "{data}/router.key"
-  cert_chain: ["{data}/router.pem"]
-  trust_anchors: ["{data}/ta.pem"]
-  cga_sec: 1
-  cga_params_file: "{tmp}/router.params"
-neighbor_routers:
-  - ap_id: "02:00:00:00:aa:01"
-    nar_mac: "02:00:00:00:01:01"
-    nar_address: "2001:db8:2::1"
-    nar_prefix: "2001:db8:2::/64"
-handover_keys:
-  capacity: 4096
-"""
-
-
-def check(cond, what):
-    print(("ok   " if cond else "FAIL ") + what, flush=True)
-    if not cond:
-        failures.append(what)
-
-
-def sh(*cmd, ns=None, check_rc=True):
-    full = (["ip", "netns", "exec", ns] if ns else []) + list(cmd)
-    r = subprocess.run(full, capture_output=True, text=True, timeout=120)
-    if check_rc and r.returncode != 0:
-        raise RuntimeError(f"{' '.join(full)}: {r.stderr.strip()}")
-    return r
-
-
-def telemetry(sock_path, cmd):
-    s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-    s.connect(sock_path)
-    s.recv(65536)  # greeting
-    s.send(cmd.encode())
-    reply = json.loads(s.recv(1 << 20).decode())
-    s.close()
-    return reply[cmd.split(",")[0]]
-
-
-def kcv(key_hex):
-    return hmac.new(bytes.fromhex(key_hex), b"mipgate-kcv", hashlib.sha256).hexdigest()[:16]
+LINK = VethLink("mn")
+results = Results()
+check = results.check
 
 
 def mn(*args):
     """Runs mipgate-mn provision in the MN namespace: (exit code, JSON report or None, stdout)."""
-    r = sh(MN, "provision", "--iface", "m0", "--timeout", "3", *args, ns=NS_MN, check_rc=False)
-    lines = [line for line in r.stdout.splitlines() if line.startswith("{")]
-    rep = json.loads(lines[-1]) if lines else None
+    r = sh(MN, "provision", "--iface", LINK.MN_DEV, "--timeout", "3", *args, ns=LINK.ns_mn, check_rc=False)
     if r.returncode != 0:
         print("  mipgate-mn:", r.stdout.strip()[-600:], r.stderr.strip()[-600:], flush=True)
-    return r.returncode, rep, r.stdout + r.stderr
-
-
-def wait_ready(proc, deadline_s):
-    seen = []
-    end = time.time() + deadline_s
-    while time.time() < end:
-        line = proc.stdout.readline()
-        if not line:
-            break
-        seen.append(line.rstrip())
-        m = re.match(r"mipgate: router (\S+), .* telemetry (\S+)$", line.strip())
-        if m:
-            return m, seen
-    return None, seen
+    return r.returncode, last_json(r.stdout), r.stdout + r.stderr
 
 
 def cases(router, sock, tmp):
@@ -156,10 +80,23 @@ def cases(router, sock, tmp):
           f"unknown trust anchor: exit {rc}, refused at {rep4 and rep4.get('stage')} ({rep4 and rep4.get('reason')})")
 
 
+def against_mipgate(tmp):
+    cfg = os.path.join(tmp, "mipgate.yaml")
+    with open(cfg, "w") as f:
+        f.write(send_router_config(DATA, tmp, "0-1"))
+    gw = Launched(MIPGATE, ["--config", cfg, "--file-prefix", unique_prefix("mn")], 90, ns=LINK.ns_gw)
+    try:
+        router, sock = gw.wait_router_line(30)
+        print("mipgate up, router", router, "telemetry", sock, flush=True)
+        cases(router, sock, tmp)
+    finally:
+        gw.stop(15)  # to timeout(1), which we started; it passes SIGINT to mipgate
+
+
 def main():
-    if os.geteuid() != 0 or shutil.which("ip") is None:
-        print("skipped: needs root and iproute2")
-        return 77
+    skip = skip_without_root()
+    if skip:
+        return skip
     with open(APP_MAIN) as f:
         if "router_identity" not in f.read():
             print("skipped: the mipgate binary has no SEND router identity yet (app/main.cpp)")
@@ -167,50 +104,11 @@ def main():
     if not os.access(MIPGATE, os.X_OK):
         print(f"FAIL: {MIPGATE} not built")
         return 1
-    if subprocess.run(["ip", "netns", "add", NS_GW], capture_output=True).returncode != 0:
-        print("skipped: cannot create network namespaces")
-        return 77
-    tmp = tempfile.mkdtemp(prefix="mipgate-mn-e2e-")
-    proc = None
-    try:
-        sh("ip", "netns", "add", NS_MN)
-        sh("ip", "link", "add", "m0", "netns", NS_MN, "type", "veth", "peer", "name", "m1", "netns", NS_GW)
-        for ns, dev in ((NS_MN, "m0"), (NS_GW, "m1")):
-            # The kernel must not answer ND itself on either end.
-            sh("sysctl", "-qw", f"net.ipv6.conf.{dev}.disable_ipv6=1", ns=ns, check_rc=False)
-            sh("ip", "link", "set", dev, "up", ns=ns)
-            if shutil.which("ethtool"):
-                sh("ethtool", "-K", dev, "tx", "off", ns=ns, check_rc=False)
-        cfg = os.path.join(tmp, "mipgate.yaml")
-        with open(cfg, "w") as f:
-            f.write(CONFIG.format(data=DATA, tmp=tmp))
-        proc = subprocess.Popen(
-            ["ip", "netns", "exec", NS_GW, "timeout", "-k", "2", "-s", "INT", "90", MIPGATE,
-             "--config", cfg, "--file-prefix", "mg_mn_" + TAG],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        m, seen = wait_ready(proc, 30)
-        if m is None:
-            proc.send_signal(2)
-            err = proc.communicate(timeout=10)[1]
-            raise RuntimeError("mipgate did not start:\n" + "\n".join(seen) + "\n" + err[-2000:])
-        router, sock = m.group(1), m.group(2)
-        print("mipgate up, router", router, "telemetry", sock, flush=True)
-        cases(router, sock, tmp)
-    finally:
-        if proc is not None and proc.poll() is None:
-            proc.send_signal(2)  # to timeout(1), which we started; it passes SIGINT to mipgate
-            try:
-                proc.communicate(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.communicate()
-        for ns in (NS_MN, NS_GW):
-            subprocess.run(["ip", "netns", "del", ns], capture_output=True)
-        shutil.rmtree(tmp, ignore_errors=True)
-        # DPDK runtime directory of our --file-prefix
-        shutil.rmtree(f"/var/run/dpdk/mg_mn_{TAG}", ignore_errors=True)
-    print(f"{len(failures)} failure(s)", flush=True)
-    return 1 if failures else 0
+    skip = LINK.skip_without_netns()
+    if skip:
+        return skip
+    LINK.run(against_mipgate, "mipgate-mn-e2e-")
+    return results.finish()
 
 
 if __name__ == "__main__":

@@ -15,15 +15,15 @@ RtSolPr with a PrRtAdv that is, per case:
 usage: mn_fake_router_test.py MIPGATE_MN DATA_DIR TESTMN_DIR          (root; exit 77 = skipped)
   (internally: mn_fake_router_test.py --router CASE IFACE DATA_DIR TESTMN_DIR KEY_OUT)
 """
-import json
 import os
-import shutil
 import socket
 import struct
 import subprocess
 import sys
-import tempfile
 import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from mipgate_run import Results, VethLink, last_json, skip_without_root  # noqa: E402
 
 ETH_P_IPV6 = 0x86DD
 
@@ -120,69 +120,49 @@ EXPECT = {
 }
 
 
+def each_case(link, results, mn_bin, data, testmn_dir, tmp):
+    """Runs mipgate-mn against the scripted router once per case of EXPECT."""
+    state = os.path.join(tmp, "mn.state")
+    for case, (want_rc, want_reason) in EXPECT.items():
+        key_out = os.path.join(tmp, case + ".key")
+        rp = subprocess.Popen(["ip", "netns", "exec", link.ns_gw, sys.executable, os.path.abspath(__file__),
+                               "--router", case, link.GW_DEV, data, testmn_dir, key_out],
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        rp.stdout.readline()  # "ready"
+        r = subprocess.run(["ip", "netns", "exec", link.ns_mn, mn_bin, "provision", "--iface", link.MN_DEV,
+                            "--trust-anchor", os.path.join(data, "ta.pem"), "--state", state,
+                            "--bits", "1024", "--sec", "0", "--at", "1", "--timeout", "2", "--json",
+                            "--show-key"], capture_output=True, text=True, timeout=60)
+        try:
+            rout = rp.communicate(timeout=30)[0]
+        except subprocess.TimeoutExpired:
+            rp.kill()
+            rout = rp.communicate()[0]
+        rep = last_json(r.stdout) or {}
+        ok = r.returncode == want_rc and rep.get("path_validated") is True
+        if want_reason is None:
+            with open(key_out) as f:
+                sent = f.read().strip()
+            ok = ok and rep.get("key_hex") == sent and rep.get("at") == 1 and rep.get("lifetime") == 43200
+        else:
+            ok = ok and want_reason in rep.get("reason", "") and "key_hex" not in rep
+        results.check(ok, f"{case}: exit {r.returncode}, {rep.get('reason')}")
+        if not ok:
+            print("  router:", rout.strip()[-500:], "\n  mn:", r.stdout.strip()[-500:], r.stderr.strip()[-300:])
+
+
 def main():
     if len(sys.argv) > 1 and sys.argv[1] == "--router":
         return router(*sys.argv[2:7])
     mn_bin, data, testmn_dir = (os.path.abspath(a) for a in sys.argv[1:4])
-    if os.geteuid() != 0 or shutil.which("ip") is None:
-        print("skipped: needs root and iproute2")
-        return 77
-    tag = str(os.getpid())
-    ns_mn, ns_gw = "fmn" + tag, "fgw" + tag
-    if subprocess.run(["ip", "netns", "add", ns_gw], capture_output=True).returncode != 0:
-        print("skipped: cannot create network namespaces")
-        return 77
-    failures = []
-    tmp = tempfile.mkdtemp(prefix="mn-fake-")
-
-    def sh(*cmd, ns=None):
-        full = (["ip", "netns", "exec", ns] if ns else []) + list(cmd)
-        r = subprocess.run(full, capture_output=True, text=True, timeout=60)
-        if r.returncode != 0:
-            raise RuntimeError(f"{' '.join(full)}: {r.stderr.strip()}")
-
-    try:
-        sh("ip", "netns", "add", ns_mn)
-        sh("ip", "link", "add", "m0", "netns", ns_mn, "type", "veth", "peer", "name", "m1", "netns", ns_gw)
-        for ns, dev in ((ns_mn, "m0"), (ns_gw, "m1")):
-            subprocess.run(["ip", "netns", "exec", ns, "sysctl", "-qw", f"net.ipv6.conf.{dev}.disable_ipv6=1"],
-                           capture_output=True)
-            sh("ip", "link", "set", dev, "up", ns=ns)
-        state = os.path.join(tmp, "mn.state")
-        for case, (want_rc, want_reason) in EXPECT.items():
-            key_out = os.path.join(tmp, case + ".key")
-            rp = subprocess.Popen(["ip", "netns", "exec", ns_gw, sys.executable, os.path.abspath(__file__),
-                                   "--router", case, "m1", data, testmn_dir, key_out],
-                                  stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-            rp.stdout.readline()  # "ready"
-            r = subprocess.run(["ip", "netns", "exec", ns_mn, mn_bin, "provision", "--iface", "m0",
-                                "--trust-anchor", os.path.join(data, "ta.pem"), "--state", state,
-                                "--bits", "1024", "--sec", "0", "--at", "1", "--timeout", "2", "--json",
-                                "--show-key"], capture_output=True, text=True, timeout=60)
-            try:
-                rout = rp.communicate(timeout=30)[0]
-            except subprocess.TimeoutExpired:
-                rp.kill()
-                rout = rp.communicate()[0]
-            lines = [x for x in r.stdout.splitlines() if x.startswith("{")]
-            rep = json.loads(lines[-1]) if lines else {}
-            ok = r.returncode == want_rc and rep.get("path_validated") is True
-            if want_reason is None:
-                with open(key_out) as f:
-                    sent = f.read().strip()
-                ok = ok and rep.get("key_hex") == sent and rep.get("at") == 1 and rep.get("lifetime") == 43200
-            else:
-                ok = ok and want_reason in rep.get("reason", "") and "key_hex" not in rep
-            print(("ok   " if ok else "FAIL ") + f"{case}: exit {r.returncode}, {rep.get('reason')}", flush=True)
-            if not ok:
-                print("  router:", rout.strip()[-500:], "\n  mn:", r.stdout.strip()[-500:], r.stderr.strip()[-300:])
-                failures.append(case)
-    finally:
-        for ns in (ns_mn, ns_gw):
-            subprocess.run(["ip", "netns", "del", ns], capture_output=True)
-        shutil.rmtree(tmp, ignore_errors=True)
-    print(f"{len(failures)} failure(s)", flush=True)
-    return 1 if failures else 0
+    # Both ends write whole frames, checksums included, on raw sockets: tx offload left as it is.
+    link = VethLink("f", tx_offload_off=False)
+    skip = skip_without_root() or link.skip_without_netns()
+    if skip:
+        return skip
+    results = Results()
+    link.run(lambda tmp: each_case(link, results, mn_bin, data, testmn_dir, tmp), "mn-fake-")
+    return results.finish()
 
 
 if __name__ == "__main__":

@@ -16,16 +16,13 @@ import xml.etree.ElementTree as ET
 
 MN, TESTMN_DIR = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
 sys.path.insert(0, TESTMN_DIR)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from mipgate_run import SKIP, Results  # noqa: E402
 from mipgate_testmn import fmip, send, wire  # noqa: E402
 from mipgate_testmn.crypto import cga_verify, load_spki  # noqa: E402
 
-failures = []
-
-
-def check(cond, what):
-    print(("ok   " if cond else "FAIL ") + what, flush=True)
-    if not cond:
-        failures.append(what)
+results = Results()
+check = results.check
 
 
 def read_pcap(path):
@@ -100,7 +97,7 @@ def run(*args):
 def main():
     if shutil.which("tshark") is None:
         print("skipped: tshark not installed")
-        return 77
+        return SKIP
     tmp = tempfile.mkdtemp(prefix="mn-pcap-")
     try:
         # --- valid traffic: 12 RtSolPrs from 4 CGAs on a global prefix, AT 1 ----------------
@@ -196,8 +193,7 @@ def main():
         check(run("frobnicate").returncode == 2, "unknown command: exit 2")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    print(f"{len(failures)} failure(s)")
-    return 1 if failures else 0
+    return results.finish()
 
 
 if __name__ == "__main__":
