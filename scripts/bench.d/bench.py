@@ -11,6 +11,7 @@ Environment:
                                everything else on their cores (kernel RT throttling leaves others
                                5 %); for a machine you own, not one shared with running jobs
     MIPGATE_BENCH_BUILD=DIR    build directory (default build-bench)
+    MIPGATE_BENCH_FLOOD_MBUFS=N  system.mbufs of the flood scenario's mipgate (default 8191)
     MIPGATE_BENCH_DOC=FILE     report to rewrite (default: docs/benchmarks.md when every scenario
                                runs, else build-bench/bench-logs/<date>/benchmarks.md; "-" = none)
 
@@ -36,17 +37,15 @@ sys.dont_write_bytecode = True   # no __pycache__ in the source tree
 sys.path.insert(0, HERE)
 
 import crypto  # noqa: E402
+import dpdk_proc as dp  # noqa: E402
+import provision  # noqa: E402
 import transit  # noqa: E402
 
 ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
 
 # Features that do not exist yet, by the issue that brings them. Keep in step with the tracker.
 PENDING = {
-    "fbu": "issue: FMIPv6 PAR, FBU + BADF on the worker, tunnel PCoA->NCoA",
-    "provision": "issue: SEND + RFC 5269 handover-key provisioning",
-    "invalid": "issue: SEND + RFC 5269 handover-key provisioning",
-    "hktable": "issue: handover-key table (lib/tables, RCU QSBR)",
-    "flood": "issue: slow-path ring + SEND service",
+    "fbu": "issue 5: FMIPv6 PAR, FBU + BADF on the worker, tunnel PCoA->NCoA",
 }
 
 SCENARIOS = ["transit", "fbu", "provision", "invalid", "hktable", "flood", "micro"]
@@ -338,35 +337,316 @@ def run_fbu(ctx):
                         refs["hmac_sha1_64"], "reference = MAC cost only, 1 thread")]
 
 
+def prov_setup(ctx):
+    """mipgate-mn and the veth/af_packet rig of provision.py; returns None or why not."""
+    if ctx.mipgate is None:
+        return "mipgate binary not built"
+    if getattr(ctx, "mn", None) is None:
+        ctx.root = ROOT
+        ctx.mn = provision.mn_binary(ctx)
+        ctx.prov_cmds = {}
+    if ctx.mn is None:
+        return "mipgate-mn not built (control/mn/mipgate-mn in build-bench or build-lead)"
+    if os.geteuid() != 0:
+        return "needs root (veth pair + net_af_packet)"
+    return None
+
+
+def prov_rows(ctx, scenario, cases, refs):
+    """cases: [(row, kwargs of provision.measure, value key, ref samples, offered)]. Runs each case
+    ctx.runs times (cases interleaved per run) and fills its row."""
+    why = prov_setup(ctx)
+    samples = {id(c[0]): [] for c in cases}
+    fails = {id(c[0]): [] for c in cases}
+    ctx.details.setdefault(scenario, [])
+    if why is None:
+        for run in range(ctx.runs):
+            for row, kw, key, _, _ in cases:
+                tag = f"{scenario}-r{run + 1}-{len(ctx.details[scenario])}"
+                try:
+                    r = provision.measure(ctx, tag, **kw)
+                except Exception as e:   # reported, never fatal
+                    fails[id(row)].append(f"{type(e).__name__}: {e}".splitlines()[0].replace(ROOT + "/", ""))
+                    print(f"  run {run + 1}: {row.what}: FAILED: {e}")
+                    continue
+                r["run"], r["what"] = run + 1, row.what
+                ctx.details[scenario].append(r)
+                samples[id(row)].append((run, r))
+                drops = ", ".join(f"{k} {v:.0f}/s" for k, v in sorted(r["drops"].items()))
+                print(f"  run {run + 1}: {row.what}: {key} {r[key]:.0f}/s (RtSolPr in {r['received']:.0f}/s, "
+                      f"offered {r['offered']:.0f}/s; created {r['key_created']:.0f}/s reused "
+                      f"{r['key_reused']:.0f}/s; drops: {drops or 'none'}; mipgate CPU {fmt_cpu(r['cpu'])})")
+    rows = []
+    for row, kw, key, ref, offered in cases:
+        row.ref = ref or None
+        if why is not None:
+            row.ours_text = "not measured"
+            add_note(row, why)
+        elif not samples[id(row)]:
+            row.ours_text = "failed"
+            add_note(row, fails[id(row)][-1] if fails[id(row)] else "no run")
+        else:
+            ss = samples[id(row)]
+            row.ours = [r[key] for _, r in ss]
+            row.ratios = [r[key] / ref[i] for i, r in ss if ref and i < len(ref) and ref[i] > 0] or None
+            if fails[id(row)]:
+                add_note(row, f"failed in {len(fails[id(row)])}/{ctx.runs} runs: {fails[id(row)][-1]}")
+            if any(r["received"] < 0.9 * r["offered"] for _, r in ss):
+                add_note(row, "mipgate received < 90 % of the offered rate in some window (sender or af_packet bound)")
+            if key != "received" and any(r[key] > 0.9 * r["received"] for _, r in ss):
+                add_note(row, "kept up with the offered rate in some window: a lower bound")
+            cpus = [r["cpu"] for _, r in ss if r["cpu"] is not None]
+            if cpus:
+                sig = kw.get("signers", 1)
+                add_note(row, f"mipgate got {statistics.median(cpus):.0%} of a core (median; busy signers "
+                              f"alone want {sig * 100} %)" + (": contended" if statistics.median(cpus) < 0.9 * sig else ""))
+        if ctx.mipgate and ctx.stale.get(ctx.mipgate):
+            add_note(row, STALE_NOTE)
+        rows.append(row)
+    return rows
+
+
+def offer(ref, factor, cap):
+    """A rate above what the signers can do: factor x the reference's median, capped."""
+    return int(min(cap, factor * statistics.median(ref))) if ref else 3000
+
+
 def run_provision(ctx):
     refs = run_crypto_refs(ctx)
-    return [pending_row("provision", "PrRtAdv/s, RSA-2048", "ops/s", "openssl RSA-2048 sign",
-                        refs["rsa2048_sign"], "1 signer thread; a PrRtAdv also needs 1 verify + 1 encrypt"),
-            pending_row("provision", "PrRtAdv/s, RSA-1024", "ops/s", "openssl RSA-1024 sign",
-                        refs["rsa1024_sign"], "1 signer thread")]
+    cases = []
+    for bits in (2048, 1024):
+        ref = refs[f"rsa{bits}_sign"]
+        for signers in (1, 2):
+            rate = offer(ref, 1.5 * signers, 12000)
+            row = Row("provision", f"PrRtAdv+HK Reply/s, RSA-{bits}, {signers} signer thread(s)", "ops/s",
+                      f"openssl RSA-{bits} sign (1 thread)",
+                      note=(f"offered {rate}/s from 100 MN CGAs (1024-bit keys), each re-requesting: the key "
+                            f"is reused (first request per CGA creates it); a PrRtAdv = 1 verify + 1 encrypt "
+                            f"+ 1 sign" + ("; 2 signers on 2 cores: one shares core 0 with the main lcore "
+                                           "(worker + control) and the Python sender" if signers == 2 else "")))
+            cases.append((row, dict(bits=bits, signers=signers, rate=rate, mns=100), "hk_reply", ref, rate))
+    return prov_rows(ctx, "provision", cases, refs)
 
 
 def run_invalid(ctx):
     refs = run_crypto_refs(ctx)
-    return [pending_row("invalid", "drops/s, bad signature", "ops/s", "openssl RSA-2048 verify",
-                        refs["rsa2048_verify"], "1 thread"),
-            pending_row("invalid", "drops/s, CGA mismatch", "ops/s", "openssl SHA-1, 320 B",
-                        refs["sha1_320"], "CGA Parameters of an RSA-2048 key hash ~320 B")]
+    rate = 12000
+    bad = Row("invalid", "drops/s, bad signature", "ops/s", "openssl RSA-1024 verify",
+              note=f"offered {rate}/s (Python AF_PACKET sender, its ceiling here); 1 signer thread; MN keys "
+                   f"1024-bit; drop = CGA check + RSA verify")
+    cga = Row("invalid", "drops/s, CGA mismatch", "ops/s", "openssl SHA-1, 320 B",
+              note=f"offered {rate}/s; 1 signer thread; drop before the RSA verify (CGA hash over ~200 B of "
+                   f"CGA Parameters for a 1024-bit key)")
+    cases = [(bad, dict(bits=2048, signers=1, rate=rate, mns=100, invalid="bad-signature"), "dropped",
+              refs["rsa1024_verify"], rate),
+             (cga, dict(bits=2048, signers=1, rate=rate, mns=100, invalid="cga-mismatch"), "dropped",
+              refs["sha1_320"], rate)]
+    return prov_rows(ctx, "invalid", cases, refs)
 
 
 def run_hktable(ctx):
-    return [pending_row("hktable", "lookups/s at 1M CGAs", "ops/s", "-", None),
-            pending_row("hktable", "lookups/s at 10M CGAs", "ops/s", "-", None)]
+    exe = os.path.join(ctx.build, "tests", "bench", "tables", "bench_tables")
+    rows = {k: Row("hktable", w, u, r) for k, w, u, r in (
+        ("find", "find at 1M CGAs", "ops/s", "rte_hash_lookup_data, same flags, no records"),
+        ("bulk", "lookup_bulk(32) at 1M CGAs, per lookup", "ops/s", "rte_hash_lookup_bulk_data (32)"),
+        ("insert", "insert while a reader thread looks up, 1M keys", "ops/s", "-"),
+        ("bytes", "bytes per key (RSS delta / keys)", "B", "rte_hash alone, 16-byte keys"),
+        ("ten", "lookups at 10M CGAs", "ops/s", "-"))}
+    rows["ten"].ours_text = "not measured"
+    rows["ten"].note = "10M keys need ~5 GB and ~80 s per fill; not run here (MIPGATE_BENCH_HK_KEYS=10485760 bench_tables)"
+    if not os.access(exe, os.X_OK):
+        for k in ("find", "bulk", "insert", "bytes"):
+            rows[k].ours_text = "not built"
+        return list(rows.values())
+    log = os.path.join(ctx.logdir, "bench_tables.log")
+    try:
+        runs = []
+        # One process per run: each fills its own tables (the insert figure is one fill).
+        for i in range(ctx.runs):
+            r = crypto.run_microbenchmark_json(exe, 1, 0.05 if ctx.quick else 0.2, f"{log}.{i + 1}", 300)
+            runs.append(r)
+    except (OSError, subprocess.SubprocessError, ValueError) as e:
+        for k in ("find", "bulk", "insert", "bytes"):
+            rows[k].ours_text = "failed"
+            rows[k].note = f"{type(e).__name__} (log {os.path.relpath(log, ROOT)})"
+        return list(rows.values())
+
+    def rate(r, name):
+        b = r.get(name)
+        return float(b["items_per_second"]) if b and "items_per_second" in b else None
+
+    def col(name):
+        return [x for x in (rate(r, name) for r in runs) if x]
+
+    for k, base in (("find", "BM_hk_find"), ("bulk", "BM_hk_lookup_bulk32")):
+        ours, raw = col(base + "_ours"), col(base + "_raw")
+        rows[k].ours, rows[k].ref = ours or None, raw or None
+        rows[k].ratios = [o / w for o, w in zip(ours, raw)] or None
+        tsc = [float(r["BM_hk_insert_with_reader/iterations:1"]["tsc_hz"]) for r in runs
+               if "BM_hk_insert_with_reader/iterations:1" in r]
+        if ours and tsc:
+            m = statistics.median(ours)
+            rows[k].note = (f"{1e9 / m:.0f} ns, {tsc[0] / m:.0f} TSC cycles per lookup (median, ours); "
+                            f"random order over the keys, 1 thread")
+    ins = [r["BM_hk_insert_with_reader/iterations:1"] for r in runs if "BM_hk_insert_with_reader/iterations:1" in r]
+    rows["insert"].ours = [float(x["inserts_per_s"]) for x in ins] or None
+    if ins:
+        rows["insert"].note = ("records built beforehand; the reader thread found "
+                               f"{statistics.median([float(x['reader_finds_per_s']) for x in ins]) / 1e6:.2f} M/s "
+                               "meanwhile (2 threads on 2 cores)")
+    rows["bytes"].ours = [float(x["bytes_per_key"]) for x in ins] or None
+    rows["bytes"].ref = [float(x["raw_bytes_per_key"]) for x in ins] or None
+    rows["bytes"].ratios = [float(x["bytes_per_key"]) / float(x["raw_bytes_per_key"]) for x in ins
+                            if float(x["raw_bytes_per_key"]) > 0] or None
+    rows["bytes"].note = "ours: hash + key_record (secret key, HMAC states) per key"
+    if ctx.stale.get(exe):
+        for r in rows.values():
+            add_note(r, STALE_NOTE)
+    for r in rows.values():
+        if r.ours:
+            print(f"  {r.what}: {statistics.median(r.ours):.0f}"
+                  + (f" vs {statistics.median(r.ref):.0f}" if r.ref else ""))
+    return list(rows.values())
+
+
+def summary_counters(log):
+    """{name: value} of the 'counter'/'service' lines of mipgate's summary, and its seconds."""
+    out, secs = {}, None
+    try:
+        text = open(log, errors="replace").read()
+    except OSError:
+        return out, None
+    for line in text.splitlines():
+        parts = line.split()
+        if len(parts) >= 3 and parts[0] in ("counter", "service") and parts[2].isdigit():
+            out[parts[1]] = int(parts[2])
+        elif line.startswith("== mipgate summary:"):
+            try:
+                secs = float(line.split(":")[1].split()[0])
+            except (IndexError, ValueError):
+                pass
+    return out, secs
 
 
 def run_flood(ctx):
-    return [pending_row("flood", "transit Mpps under RtSolPr flood", "Mpps", "-", None)]
+    calm = Row("flood", "transit Mpps, no RtSolPr (same config)", "Mpps", "-")
+    hit = Row("flood", "transit Mpps under RtSolPr flood", "Mpps", "transit without flood, same run")
+    rows = [calm, hit]
+    why = prov_setup(ctx) or (None if ctx.workers == 1 else "1 worker only (see transit)")
+    if why:
+        for r in rows:
+            r.ours_text = "not measured"
+            r.note = why
+        return rows
+    rate = 12000
+    data = os.path.join(ROOT, provision.DATA)
+    vname = f"mgf{os.getpid() % 10000}"
+    ports = (f"  - name: access\n    kind: vdev\n    devargs: \"net_af_packet0,iface={vname}a\"\n"
+             f"    mac: \"{provision.PORT_MAC[:-1]}5\"\n    addresses: [\"2001:db8:1::1/64\"]\n")
+    sections = (f"router:\n  key_file: \"{data}/router.key\"\n  cert_chain: [\"{data}/router.pem\"]\n"
+                f"  trust_anchors: [\"{data}/ta.pem\"]\n  cga_sec: 1\n"
+                f"  cga_params_file: \"{ctx.work}/router2048.params\"\n"
+                "neighbor_routers:\n  - ap_id: \"02:00:00:00:aa:01\"\n    nar_mac: \"02:00:00:00:01:01\"\n"
+                "    nar_address: \"2001:db8:2::1\"\n    nar_prefix: \"2001:db8:2::/64\"\n"
+                # Limits raised as in `provision`: the flood reaches the signer threads.
+                "limits:\n  rtsolpr_rate_per_source: 1000000\n  rtsolpr_rate_global: 10000000\n")
+    ctx.details["flood"] = recs = []
+    samples = {"calm": [], "flood": []}
+    for run in range(ctx.runs):
+        rec = {"run": run + 1}
+        for case in ("calm", "flood"):
+            tag = f"r{run + 1}-flood-{case}"
+            snd = None
+            pcap = os.path.join(ctx.work, f"{tag}.pcap")
+            try:
+                dut_if, gen_if = provision.veth(vname)
+                mb = os.environ.get("MIPGATE_BENCH_FLOOD_MBUFS")
+                ctx.mipgate_extra = (ports, sections, {"  mbufs: 8191\n": f"  mbufs: {mb}\n", "  memory_mb: 256\n": "  memory_mb: 512\n"} if mb else {})
+                if case == "flood":
+                    count = int(rate * (ctx.warmup + ctx.window + 25))
+                    provision.generate(ctx, pcap, count, 100, 1024)
+                    send_argv = [sys.executable, os.path.join(HERE, "provision.py"), "--send", gen_if, pcap,
+                                 str(rate), pcap + ".status"]
+                    ctx.flood_cmds = (provision.gen_cmd(ctx.mn, "F.pcap", count, 100, 1024), send_argv)
+
+                    def start():
+                        nonlocal snd
+                        snd = dp.Proc("sender", send_argv, os.path.join(ctx.logdir, f"{tag}-sender.log"),
+                                      ctx.warmup + ctx.window + 60)
+                    ctx.on_dut_ready = start
+                r = transit.measure("mipgate", ctx, tag)
+                c, secs = summary_counters(os.path.join(ctx.logdir, f"{tag}-dut.log"))
+                r["counters"] = {k: c.get(k, 0) for k in (
+                    "to_control", "control_ring_full", "rtsolpr_received", "rate_limited_global",
+                    "rate_limited_source", "signer_queue_full", "hk_reply_sent") if k in c}
+                r["seconds"] = secs
+                rec[case] = r
+                samples[case].append((run, r))
+                print(f"  run {run + 1}: {case}: {r['forwarded'] / 1e6:.2f} Mpps forwarded, offered "
+                      f"{r['offered'] / 1e6:.2f}, DUT CPU {fmt_cpu(r['dut_cpu'])}; whole run: "
+                      + ", ".join(f"{k} {v}" for k, v in r["counters"].items()) + f" in {secs} s")
+            except Exception as e:   # reported, never fatal
+                rec[case + "_error"] = f"{type(e).__name__}: {e}".splitlines()[0].replace(ROOT + "/", "")
+                print(f"  run {run + 1}: {case}: FAILED: {e}")
+            finally:
+                ctx.mipgate_extra = None
+                ctx.on_dut_ready = None
+                if snd:
+                    snd.stop()
+                subprocess.run(["ip", "link", "del", f"{vname}a"], capture_output=True)
+                for f in (pcap, pcap + ".status"):
+                    try:
+                        os.unlink(f)
+                    except OSError:
+                        pass
+        recs.append(rec)
+    calm.ours = [r["forwarded"] for _, r in samples["calm"]] or None
+    hit.ours = [r["forwarded"] for _, r in samples["flood"]] or None
+    hit.ref = calm.ours
+    hit.ratios = [rec["flood"]["forwarded"] / rec["calm"]["forwarded"] for rec in recs
+                  if "flood" in rec and "calm" in rec and rec["calm"]["forwarded"] > 0] or None
+    for row, case in ((calm, "calm"), (hit, "flood")):
+        if not samples[case]:
+            row.ours_text = "failed"
+            errs = [rec.get(case + "_error") for rec in recs if rec.get(case + "_error")]
+            row.note = errs[-1] if errs else "no run"
+            continue
+        ss = [r for _, r in samples[case]]
+        cpus = [r["dut_cpu"] for r in ss if r["dut_cpu"] is not None]
+        if cpus and statistics.median(cpus) < 0.9:
+            add_note(row, f"contended: the DUT got {statistics.median(cpus):.0%} of a core (median)")
+        if not any(r["saturated"] for r in ss):
+            add_note(row, "not saturated (gen-bound)")
+        if case == "flood":
+            tot = {}
+            for r in ss:
+                for k, v in r["counters"].items():
+                    tot.setdefault(k, []).append(v / r["seconds"] if r.get("seconds") else 0)
+            add_note(row, f"RtSolPrs offered at {rate}/s on a second port (af_packet veth; RtSolPr rate limits raised so "
+                          "that the flood reaches the signers: ~6x the 1-signer RSA-2048 provision rate, not 10x: the "
+                          "Python sender tops out at 12000/s; 1 signer thread on core 0 with the generator and the sender); per second over the whole "
+                          "mipgate run, median: " + ", ".join(f"{k} {statistics.median(v):.0f}" for k, v in tot.items()))
+    stalled = [rec for rec in recs if "flood" in rec and "calm" in rec
+               and rec["flood"]["forwarded"] < 0.01 * rec["calm"]["forwarded"]]
+    if stalled:
+        add_note(hit, f"TRANSIT STOPPED in {len(stalled)}/{len(recs)} flood windows: once the RtSolPrs arrive, "
+                      "mipgate's memif input goes flat (port in rx stops; the af_packet RtSolPrs keep being "
+                      "received) and the generator's own pcap RX rate drops to 0; same with 32767 mbufs "
+                      "(MIPGATE_BENCH_FLOOD_MBUFS), so not pool size; cause not found (mipgate or the generator "
+                      "starved on core 0, which it shares with the signer thread): logs *-flood-flood-*")
+    add_note(calm, "transit set-up + an idle af_packet port + router identity (the flood's config without the flood)")
+    if ctx.mipgate and ctx.stale.get(ctx.mipgate):
+        for r in rows:
+            add_note(r, STALE_NOTE)
+    return rows
 
 
 def run_micro(ctx):
     found = crypto.find_microbenchmarks(ctx.build)
     rows = []
     for name, exe in found.items():
+        if name == "bench_tables":
+            continue   # the hktable scenario runs it (one process per run: each fills its tables)
         if exe is None:
             r = Row("micro", name, "ops/s", "raw library")
             r.ours_text = "not implemented yet (not built)"
@@ -480,6 +760,34 @@ def gen_capacity_md(ctx):
             f"it had its core.")
 
 
+def prov_md(ctx):
+    """Per-run figures and the commands of the SEND scenarios."""
+    out = []
+    for sc in ("provision", "invalid"):
+        recs = ctx.details.get(sc) or []
+        if not recs:
+            continue
+        out.append(f"\n## {sc} runs\n")
+        out.append("| Run | Case | answered (provision) or refused (invalid) /s | RtSolPr in /s | offered /s | "
+                   "key created / reused /s | other counters /s | mipgate CPU |")
+        out.append("|---|---|---|---|---|---|---|---|")
+        for r in recs:
+            val = r["hk_reply"] if sc == "provision" else r["dropped"]
+            other = ", ".join(f"{k} {v:.0f}" for k, v in sorted(r["drops"].items())) or "-"
+            out.append(f"| {r['run']} | {r['what']} | {val:.0f} | {r['received']:.0f} | {r['offered']:.0f} | "
+                       f"{r['key_created']:.0f} / {r['key_reused']:.0f} | {other} | {fmt_cpu(r['cpu'])} |")
+    cmds = getattr(ctx, "prov_cmds", None) or {}
+    if cmds:
+        out.append("\nSEND scenarios, per run and case (method: docs/benchmarking.md 1.2; configs in the log "
+                   "directory):\n\n```sh")
+        for k, (gen, argv, send) in cmds.items():
+            out.append(f"# {k} RtSolPrs")
+            for c in (gen, argv, send):
+                out.append(shlex.join(c).replace(ROOT + "/", ""))
+        out.append("```")
+    return "\n".join(out) + ("\n" if out else "")
+
+
 def micro_unpaired_md(ctx):
     m = ctx.details.get("micro") or {}
     lines = [f"- `{b}`: " + ", ".join(f"`{n}`" for n in names) for b, names in m.items() if names]
@@ -559,6 +867,13 @@ A run is "gen-bound" when the generator's memif TX never found the ring to the D
 kept up, so its figure is a lower bound of its capacity, not its capacity. When a reference is
 gen-bound, mipgate / reference is an upper bound of the true ratio.{gen_capacity_md(ctx)}
 
+SEND scenarios (`provision`, `invalid`): mipgate in single-lcore mode on core 0 (worker and
+control interleaved, asleep when idle), its signer threads free to use both cores, and a Python
+sender pacing RtSolPrs into a veth on either core; with 2 signer threads one of them shares a core
+with the rest. `flood`: the forwarding set-up above plus an af_packet port on a veth; the signer
+thread runs on core 0 with the generator (mipgate keeps signers off its worker cores). `hktable`:
+one thread, plus a reader thread during the fill.
+
 Scaling: only 1 worker is measured here (2 workers and a generator cannot run honestly on 2 cores).
 The worker design for N workers: one RX/TX queue pair per worker on every port, RSS on the IPv6
 flow hash (source, destination, and UDP/TCP ports) spreads flows over the workers, no state is
@@ -568,6 +883,7 @@ shared on the forwarding path (docs/benchmarking.md, "Scaling").
 
 {transit_details_md(ctx) or "(the forwarding scenario did not run)"}
 
+{prov_md(ctx)}
 {micro_unpaired_md(ctx)}
 ## Commands
 
@@ -576,6 +892,8 @@ shared on the forwarding path (docs/benchmarking.md, "Scaling").
 ```
 {forwarding_cmds}Crypto references: `openssl speed -mr -seconds 1 rsa1024 rsa2048`,
 `openssl speed -mr -seconds 1 -bytes 64 -hmac sha1`, `openssl speed -mr -seconds 1 -bytes 320 -evp sha1`.
+Handover-key table: `build-bench/tests/bench/tables/bench_tables --benchmark_repetitions=1
+--benchmark_min_time={0.05 if ctx.quick else 0.2} --benchmark_out_format=json`, once per run.
 Micro-benchmarks: `build-bench/tests/bench/<lib>/bench_<lib> --benchmark_repetitions={ctx.runs}
 --benchmark_min_time={0.05 if ctx.quick else 0.2} --benchmark_out_format=json --benchmark_filter=<the paired ones>`
 (pairs: names differing in `ours`/`raw`, or `EXPLICIT_PAIRS` in scripts/bench.d/crypto.py).
@@ -664,7 +982,7 @@ def main():
     print(f"bench: {mi['cpu']}, {mi['cores']} cores, DPDK {mi['dpdk']}, {mi['compiler']}; "
           f"{ctx.runs} runs{' (quick)' if ctx.quick else ''}; logs in {os.path.relpath(ctx.logdir, ROOT)}")
 
-    if "transit" in scenarios:
+    if "transit" in scenarios or "flood" in scenarios:
         r = subprocess.run(ctx.traffic_cmd, capture_output=True, text=True)
         if r.returncode != 0:
             print(f"bench: scripts/traffic failed:\n{r.stdout}{r.stderr}", file=sys.stderr)

@@ -120,6 +120,23 @@ def run_microbenchmark(exe, repetitions, min_time, log_path, timeout_s, only=Non
     return runs
 
 
+def run_microbenchmark_json(exe, repetitions, min_time, log_path, timeout_s):
+    """Runs a Google Benchmark binary once; returns {name: the benchmark's JSON record} (user
+    counters included) of its iteration runs."""
+    json_path = log_path + ".json"
+    argv = [exe, "--benchmark_format=console", f"--benchmark_out={json_path}",
+            "--benchmark_out_format=json", f"--benchmark_repetitions={repetitions}",
+            f"--benchmark_min_time={min_time}"]
+    with open(log_path, "w") as log:
+        log.write("# " + " ".join(argv) + "\n")
+        log.flush()
+        subprocess.run(argv, stdout=log, stderr=subprocess.STDOUT, timeout=timeout_s, check=True)
+    with open(json_path) as f:
+        data = json.load(f)
+    return {b["name"]: b for b in data.get("benchmarks", [])
+            if b.get("run_type", "iteration") == "iteration" and not b.get("error_occurred")}
+
+
 def pair_runs(runs):
     """[(label, raw twin name, ours rates, raw rates, ours name)]: the explicit pairs, then every
     "ours" benchmark with a "raw" twin."""

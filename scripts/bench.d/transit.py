@@ -125,7 +125,13 @@ def dut_command(kind, ctx, sock, prefix):
     if kind == "mipgate":
         cfg = os.path.join(ctx.logdir, f"{prefix}.yaml")
         with open(cfg, "w") as f:
-            f.write(mipgate_yaml(sock, prefix, ctx.traffic + "/transit.routes", ctx.workers))
+            y = mipgate_yaml(sock, prefix, ctx.traffic + "/transit.routes", ctx.workers)
+            extra = getattr(ctx, "mipgate_extra", None)   # the flood scenario: (ports, sections)
+            if extra:
+                y = y.replace("routes:\n", extra[0] + "routes:\n", 1) + extra[1]
+                for a, b in (extra[2:3] or [{}])[0].items():   # optional {old line: new line}
+                    y = y.replace(a, b)
+            f.write(y)
         return [ctx.mipgate, "--config", cfg, "--duration", str(int(ctx.warmup + ctx.window + 30))]
     raise ValueError(kind)
 
@@ -236,6 +242,11 @@ def measure(kind, ctx, tag):
         # Traffic flows once the memif link is up.
         if not dp.wait_for(lambda: not dut.alive() or dut_received(), 15):
             raise Failure(f"{kind}: no packet received in 15 s (logs {dut_log}, {gen_log})")
+        # The flood scenario's RtSolPr sender starts once transit flows (started earlier, it kept
+        # the generator's memif client from connecting: "memif_connect_client(): Failed to connect").
+        side = getattr(ctx, "on_dut_ready", None)
+        if side:
+            side()
         time.sleep(ctx.warmup)
         if not dut.alive():
             raise Failure(f"{kind} died (log {dut_log}):\n{tail(dut_log)}")
@@ -269,6 +280,12 @@ def measure(kind, ctx, tag):
     finally:
         tdut.close()
         tgen.close()
+        # mipgate first: its summary reads the ports' counters, and net_memif (22.11) reports
+        # rx=0 once the client side is gone (memif_stats_get counts the rings of the live
+        # connection only), which is what stopping the generator first used to show.
+        if dut and kind == "mipgate":
+            rc = dut.stop()
+            dut = None
         if gen:
             gen.stop()
         if dut:
