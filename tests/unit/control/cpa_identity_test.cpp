@@ -47,15 +47,7 @@ std::vector<std::uint8_t> build_cps(const ipv6_addr& src, std::uint16_t ident, s
     auto ta = send::certificate::load_file(data_path(anchor_pem));
     len += wire::build_trust_anchor_opt(icmp.subspan(len), wire::ta_name_der, ta->front().subject_der()).len;
     wire::icmpv6_fill_checksum(src, dst, icmp.subspan(0, len));
-    wire::ipv6_fields h;
-    h.payload_len = static_cast<std::uint16_t>(len);
-    h.next_header = wire::nh_icmpv6;
-    h.hop_limit = 255;
-    h.src = src;
-    h.dst = dst;
-    EXPECT_TRUE(wire::build_ipv6_hdr(bytes_mut(pkt).subspan(0, 40), h).ok());
-    pkt.resize(40 + len);
-    return pkt;
+    return finish_icmpv6_packet(std::move(pkt), len, src, dst);
 }
 
 class CpaTest : public ::testing::Test {

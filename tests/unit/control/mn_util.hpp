@@ -116,6 +116,22 @@ struct rtsolpr_spec {
     bool sign = true;
 };
 
+/// Writes the IPv6 header in front of an ICMPv6 message of `icmp_len` bytes built at pkt[40..]
+/// and trims the buffer to the packet.
+inline std::vector<std::uint8_t> finish_icmpv6_packet(std::vector<std::uint8_t> pkt, std::size_t icmp_len,
+                                                      const ipv6_addr& src, const ipv6_addr& dst,
+                                                      std::uint8_t hop_limit = 255) {
+    wire::ipv6_fields h;
+    h.payload_len = static_cast<std::uint16_t>(icmp_len);
+    h.next_header = wire::nh_icmpv6;
+    h.hop_limit = hop_limit;
+    h.src = src;
+    h.dst = dst;
+    EXPECT_TRUE(wire::build_ipv6_hdr(bytes_mut(pkt).subspan(0, 40), h).ok());
+    pkt.resize(40 + icmp_len);
+    return pkt;
+}
+
 /// The IPv6 packet of an RtSolPr.
 inline std::vector<std::uint8_t> build_rtsolpr(const mn& m, rtsolpr_spec s) {
     if (s.nonce.empty()) {
@@ -156,15 +172,7 @@ inline std::vector<std::uint8_t> build_rtsolpr(const mn& m, rtsolpr_spec s) {
     } else {
         wire::icmpv6_fill_checksum(src, s.dst, icmp.subspan(0, len));
     }
-    wire::ipv6_fields h;
-    h.payload_len = static_cast<std::uint16_t>(len);
-    h.next_header = wire::nh_icmpv6;
-    h.hop_limit = s.hop_limit;
-    h.src = src;
-    h.dst = s.dst;
-    EXPECT_TRUE(wire::build_ipv6_hdr(bytes_mut(pkt).subspan(0, 40), h).ok());
-    pkt.resize(40 + len);
-    return pkt;
+    return finish_icmpv6_packet(std::move(pkt), len, src, s.dst, s.hop_limit);
 }
 
 /// A reply frame taken apart.

@@ -54,15 +54,7 @@ std::vector<std::uint8_t> build_sol(std::uint8_t type, const ipv6_addr& src, con
     } else {
         wire::icmpv6_fill_checksum(src, dst, icmp.subspan(0, len));
     }
-    wire::ipv6_fields h;
-    h.payload_len = static_cast<std::uint16_t>(len);
-    h.next_header = wire::nh_icmpv6;
-    h.hop_limit = 255;
-    h.src = src;
-    h.dst = dst;
-    EXPECT_TRUE(wire::build_ipv6_hdr(bytes_mut(pkt).subspan(0, 40), h).ok());
-    pkt.resize(40 + len);
-    return pkt;
+    return finish_icmpv6_packet(std::move(pkt), len, src, dst);
 }
 
 class NdTest : public ::testing::Test {
