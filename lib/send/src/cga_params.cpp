@@ -1,6 +1,7 @@
 // RFC 3972 §3 CGA Parameters codec and the RFC 3971 §5.1 CGA option framing.
 
 #include "mipgate/send/cga.hpp"
+#include "mipgate/wire/send_options.hpp"
 
 #include <cstring>
 
@@ -103,22 +104,9 @@ std::size_t encode_cga_params(bytes_mut out, const cga_modifier& modifier, const
 }
 
 std::size_t build_cga_option(bytes_mut out, bytes_view params) noexcept {
-    std::size_t body = 4 + params.size();
-    std::size_t total = (body + 7) / 8 * 8;
-    std::size_t pad = total - body;
-    if (total / 8 > 255 || out.size() < total) {
-        return 0;
-    }
-    std::uint8_t* p = out.data();
-    p[0] = cga_option_type;
-    p[1] = static_cast<std::uint8_t>(total / 8);
-    p[2] = static_cast<std::uint8_t>(pad);
-    p[3] = 0;
-    if (!params.empty()) {
-        std::memcpy(p + 4, params.data(), params.size());
-    }
-    std::memset(p + body, 0, pad);
-    return total;
+    // One encoder per option: lib/wire's (0 on any error, as before).
+    const auto r = wire::build_cga_opt(out, params);
+    return r.ok() ? r.len : 0;
 }
 
 } // namespace mipgate::send

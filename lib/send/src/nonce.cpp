@@ -1,6 +1,7 @@
 // RFC 3971 §5.3.2 Nonce option and the outstanding-nonce table.
 
 #include "mipgate/send/nonce.hpp"
+#include "mipgate/wire/send_options.hpp"
 
 #include <openssl/rand.h>
 
@@ -26,15 +27,11 @@ bool parse_nonce_option(bytes_view option, bytes_view& nonce) noexcept {
 }
 
 std::size_t build_nonce_option(bytes_mut out, bytes_view nonce) noexcept {
-    std::size_t total = nonce.size() + 2;
-    if (nonce.size() < nonce_min_len || nonce.size() > nonce_max_len || total % 8 != 0 ||
-        out.size() < total) {
-        return 0;
+    if (nonce.size() < nonce_min_len || nonce.size() > nonce_max_len) {
+        return 0; // the SEND policy's bounds; wire checks the 8n-2 framing
     }
-    out[0] = nonce_option_type;
-    out[1] = static_cast<std::uint8_t>(total / 8);
-    std::memcpy(out.data() + 2, nonce.data(), nonce.size());
-    return total;
+    const auto r = wire::build_nonce_opt(out, nonce);
+    return r.ok() ? r.len : 0;
 }
 
 nonce_table::nonce_table(std::size_t capacity, send_time lifetime)

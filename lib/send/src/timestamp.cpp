@@ -1,6 +1,7 @@
 // RFC 3971 §5.3.1 Timestamp option and §5.3.4.2 timestamp checks.
 
 #include "mipgate/send/timestamp.hpp"
+#include "mipgate/wire/send_options.hpp"
 
 #include <cstring>
 #include <ctime>
@@ -28,14 +29,8 @@ bool parse_timestamp_option(bytes_view option, send_time& out) noexcept {
 }
 
 std::size_t build_timestamp_option(bytes_mut out, send_time ts) noexcept {
-    if (out.size() < timestamp_option_len) {
-        return 0;
-    }
-    std::memset(out.data(), 0, 8);
-    out[0] = timestamp_option_type;
-    out[1] = 2;
-    store_be64(out.data() + 8, ts);
-    return timestamp_option_len;
+    const auto r = wire::build_timestamp_opt(out, ts);
+    return r.ok() ? r.len : 0;
 }
 
 timestamp_cache::timestamp_cache(std::size_t capacity, timestamp_params params)
