@@ -50,6 +50,14 @@ result<std::unique_ptr<forwarding_tables>> forwarding_tables::build(const config
         t->_index_of_port[p.port_id] = static_cast<std::int16_t>(i);
     }
 
+    if (cfg.neighbor_routers.size() > max_tunnel_peers) {
+        return make_error(EINVAL, "forwarding tables: " + std::to_string(cfg.neighbor_routers.size()) +
+                                      " neighbor_routers (at most " + std::to_string(max_tunnel_peers) + ")");
+    }
+    for (const auto& nr : cfg.neighbor_routers) {
+        std::memcpy(t->_peers[t->_npeers++].address, nr.nar_address.b.data(), 16);
+    }
+
     std::size_t addresses = 0;
     for (const auto& p : cfg.ports) {
         addresses += p.addresses.size();

@@ -28,12 +28,16 @@ void forward_transit(worker_ctx& w, rte_mbuf* const* pkts, const std::uint16_t* 
 void flush_tx(worker_ctx& w) noexcept;
 
 /// Whole pipeline for one received burst: counts rx, classifies, handles every class, frees drops
-/// in bulk and flushes TX. local_control packets go to w.control_ring in one MP enqueue (counted
-/// to_control; those that do not fit are dropped as control_ring_full; with no ring they count as
-/// icmpv6_local_unhandled); the other local classes are dropped with their *_unhandled counter
-/// until later issues handle them. Takes ownership of every mbuf; enqueued ones pass to the
-/// control lcore.
-/// Worker thread; no allocation; never blocks.
+/// in bulk and flushes TX. local_control packets (and, with FMIP attached, FBUs whose BADF
+/// verified, counted fbu_verified) go to w.control_ring in one MP enqueue (counted to_control;
+/// those that do not fit are dropped as control_ring_full; with no ring they count as
+/// icmpv6_local_unhandled). With a non-empty binding table, transit packets to a live binding's
+/// PCoA are encapsulated towards its NCoA (encapsulated). IPv6-in-IPv6 to us from a tunnel peer
+/// or a binding's NCoA is decapsulated (decapsulated) and the inner packets run through the
+/// pipeline once more as a second small burst. Each other packet is dropped with exactly one
+/// counter (rx == forwarded + to_control + drops). Takes ownership of every mbuf; enqueued ones
+/// pass to the control lcore.
+/// Worker thread; no allocation, lock, syscall or log; never blocks.
 void process_burst(worker_ctx& w, rte_mbuf** pkts, std::uint16_t n) noexcept;
 
 /// Sends what the control lcore handed over on `ref.ring` (up to max_burst frames) on this

@@ -13,6 +13,7 @@
 #include "mipgate/fastpath/neighbor_table.hpp"
 
 #include <array>
+#include <cstring>
 #include <cstdint>
 #include <memory>
 #include <span>
@@ -35,6 +36,21 @@ inline constexpr std::uint64_t nh_local = 1;      ///< one of mipgate's addresse
 inline constexpr std::uint64_t nh_multicast = 2;  ///< ff00::/8 not listened on
 inline constexpr std::uint64_t nh_link_local = 3; ///< fe80::/10 not ours: never forwarded
 inline constexpr std::uint64_t nh_first = 8;
+
+/// Most FMIPv6 neighbour routers whose tunnels a worker accepts (cfg.neighbor_routers).
+inline constexpr unsigned max_tunnel_peers = 16;
+
+/// A neighbour access router allowed to tunnel to us (cfg.neighbor_routers[].nar_address).
+/// Only the router's own address is trusted as an outer source: its nar_prefix is the prefix of
+/// its access link, where MNs and any other host live, and a tunnel accepted by prefix would let
+/// any of them inject packets with any inner source past the binding check (RFC 5268 §4; the
+/// MN's reverse tunnel is accepted by its binding instead).
+struct tunnel_peer {
+    std::uint8_t address[16];
+
+    /// True when `src` (16 bytes, network order) is this peer. Any thread; no allocation.
+    bool matches(const std::uint8_t* src) const noexcept { return std::memcmp(src, address, 16) == 0; }
+};
 
 /// A running port as the app brought it up, in configuration order.
 struct port_binding {
@@ -65,7 +81,9 @@ public:
     ~forwarding_tables();
 
     /// Builds FIB, next hops and neighbors from `cfg`; `ports` are the running ports in the order
-    /// of cfg.ports. `local_addresses` are more addresses of mipgate's own (the SEND router's
+    /// of cfg.ports; cfg.neighbor_routers' nar_address become the tunnel peers (at most
+    /// max_tunnel_peers).
+    /// `local_addresses` are more addresses of mipgate's own (the SEND router's
     /// CGAs, link-local and global): each, and its solicited-node group, becomes a /128 receive
     /// entry like the configured port addresses. `name` makes DPDK object names unique.
     /// Control thread; allocates; start-up or reload only.
@@ -87,6 +105,19 @@ public:
     std::size_t nexthop_count() const noexcept { return _nexthops.size(); }
     /// Per-port MAC/MTU, in configuration order.
     std::span<const port_entry> ports() const noexcept { return _ports; }
+    /// Neighbour routers whose IPv6-in-IPv6 tunnels we decapsulate (by router address).
+    std::span<const tunnel_peer> tunnel_peers() const noexcept { return {_peers.data(), _npeers}; }
+    /// True when an outer source `src` (16 bytes) is a configured tunnel peer. A scan of at most
+    /// max_tunnel_peers entries: tunnelled packets are a small share, the list is tiny, and a
+    /// second FIB would cost a 32 MiB tbl24 for 16 prefixes. Any thread; no allocation.
+    bool is_tunnel_peer(const std::uint8_t* src) const noexcept {
+        for (std::size_t i = 0; i < _npeers; ++i) {
+            if (_peers[i].matches(src)) {
+                return true;
+            }
+        }
+        return false;
+    }
     /// Index into ports() of a DPDK port id, or -1.
     int port_index(std::uint16_t port_id) const noexcept {
         return port_id < max_port_ids ? _index_of_port[port_id] : -1;
@@ -100,6 +131,8 @@ private:
     std::vector<nexthop> _nexthops;
     std::vector<port_entry> _ports;
     std::array<std::int16_t, max_port_ids> _index_of_port{};
+    std::array<tunnel_peer, max_tunnel_peers> _peers{};
+    std::size_t _npeers = 0;
 };
 
 } // namespace mipgate::fastpath

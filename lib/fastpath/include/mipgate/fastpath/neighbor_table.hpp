@@ -1,8 +1,9 @@
 #pragma once
-// Static (for now) neighbor cache: (IPv6 address, egress port) → MAC. rte_hash with lock-free
-// reader concurrency, so the control thread can later add/replace entries while workers read.
+// Neighbor cache: (IPv6 address, egress port) → MAC. rte_hash with lock-free reader concurrency,
+// so the control thread adds, replaces and (with attach_qsbr) removes entries while workers read.
 // The MAC is packed into the 64-bit data word itself, so a replacement is one atomic store and
-// no record ever needs RCU reclamation; only deletes will (later issue, design §2).
+// no record ever needs freeing; a delete only has to keep the key slot from being reused before
+// the readers' grace period (rte_hash_rcu_qsbr_add, defer-queue mode, no data free function).
 
 #include "mipgate/common/ipv6_addr.hpp"
 #include "mipgate/common/result.hpp"
@@ -12,6 +13,7 @@
 #include <string>
 
 struct rte_hash;
+struct rte_rcu_qsbr;
 
 namespace mipgate::fastpath {
 
@@ -38,7 +40,10 @@ public:
     neighbor_table() = default;
     neighbor_table(const neighbor_table&) = delete;
     neighbor_table& operator=(const neighbor_table&) = delete;
-    neighbor_table(neighbor_table&& o) noexcept : _h(o._h) { o._h = nullptr; }
+    neighbor_table(neighbor_table&& o) noexcept : _h(o._h), _qsbr(o._qsbr) {
+        o._h = nullptr;
+        o._qsbr = nullptr;
+    }
     neighbor_table& operator=(neighbor_table&& o) noexcept;
     ~neighbor_table();
 
@@ -49,6 +54,16 @@ public:
     /// workers read. Allocates nothing after create; never blocks.
     result<void> set(const ipv6_addr& addr, std::uint16_t port_id, const mac_addr& mac);
 
+    /// Removes an entry (NAR: the MN's proxy entry once PROXY_ND_LIFETIME is over). With
+    /// attach_qsbr the key slot is reused only after every worker reported quiescence; without it
+    /// the slot is freed at once, which is safe only while no worker reads (start-up, tests).
+    /// Control thread only (single writer); allocates nothing; never blocks. False if absent.
+    bool erase(const ipv6_addr& addr, std::uint16_t port_id) noexcept;
+
+    /// Attaches the workers' RCU QSBR variable (once, before the first erase; it must outlive the
+    /// table). Control thread at start-up; allocates (the hash's defer queue); never blocks.
+    result<void> attach_qsbr(rte_rcu_qsbr* qsbr);
+
     /// One lookup (control side / tests). Any thread; no allocation.
     bool lookup(const ipv6_addr& addr, std::uint16_t port_id, mac_addr& out) const noexcept;
 
@@ -57,6 +72,7 @@ public:
 
 private:
     rte_hash* _h = nullptr;
+    rte_rcu_qsbr* _qsbr = nullptr;
 };
 
 /// Builds a lookup key. Any thread.

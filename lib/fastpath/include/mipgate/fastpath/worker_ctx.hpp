@@ -7,8 +7,13 @@
 #include "mipgate/fastpath/counters.hpp"
 #include "mipgate/fastpath/forwarding_tables.hpp"
 #include "mipgate/fastpath/neighbor_table.hpp"
+#include "mipgate/fmip/badf_mb.hpp"
+#include "mipgate/tables/binding_table.hpp"
+#include "mipgate/tables/key_table.hpp"
+#include "mipgate/wire/mh.hpp"
 
 #include <cstdint>
+#include <memory>
 
 struct rte_mbuf;
 struct rte_ring;
@@ -26,9 +31,11 @@ enum class packet_class : std::uint8_t {
     local_esp,    ///< ESP to us (home agent)
     local_other,  ///< anything else to us
     drop,         ///< dropped; the reason is in reason[]
-    local_control,///< ICMPv6 for the SEND service: RS, NS, CPS, RtSolPr (154/2) → control_ring
+    local_control,///< ICMPv6 for the control plane: RS, NS, CPS, RtSolPr (154/2); with FMIP also
+                  ///< HI (154/4) and HAck (154/5) → control_ring
+    local_tunnel, ///< IPv6-in-IPv6 (upper layer 41) to us: decapsulated when accepted (FMIPv6)
 };
-inline constexpr unsigned packet_class_count = 7;
+inline constexpr unsigned packet_class_count = 8;
 
 struct rx_queue_ref {
     std::uint16_t port_id;
@@ -65,6 +72,12 @@ struct alignas(64) worker_ctx {
     rte_ring* control_ring = nullptr;
     std::uint16_t n_control_tx = 0;
     control_tx_ref control_tx[max_ports]{}; ///< hand-over rings this worker drains (worker 0 only)
+    // FMIPv6 (attach_fmip, fmip_attach.hpp). All null: FMIP off — MH to us is mh_local_unhandled,
+    // HI/HAck stay local ICMPv6, no binding lookups (tunnelled packets to us are still
+    // decapsulated from configured tunnel peers).
+    const tables::key_table* keys = nullptr;         ///< handover keys (FBU BADF verification)
+    const tables::binding_table* bindings = nullptr; ///< PAR bindings PCoA → NCoA (tunnel)
+    std::unique_ptr<fmip::badf_engine> badf;         ///< this worker's own BADF verifier
 
     // --- burst scratch, overwritten every burst ---
     alignas(64) rte_mbuf* pkts[max_burst];
@@ -80,6 +93,26 @@ struct alignas(64) worker_ctx {
     void* ndata[max_burst];
     rte_mbuf* dropped[max_burst];
     rte_mbuf* to_control[max_burst];      ///< local_control packets gathered for one ring enqueue
+    // Filled by classify for packets to us (offsets from the IPv6 header).
+    std::uint16_t l4_off[max_burst];      ///< upper-layer offset (after the extension headers)
+    std::uint16_t l4_len[max_burst];      ///< upper-layer length
+    std::uint16_t hao_off[max_burst];     ///< offset of the HAO's home address, 0 = none
+    // FBU stage (fbu_stage.cpp), in gather order.
+    std::uint16_t fbu_idx[max_burst];     ///< burst index of each candidate FBU
+    ipv6_addr fbu_hoa[max_burst];         ///< HAO address (PCoA): the key lookup's keys
+    const ipv6_addr* fbu_hoa_ptr[max_burst];
+    ipv6_addr fbu_ncoa[max_burst];
+    const tables::key_record* fbu_key[max_burst];
+    wire::mh_view fbu_mh[max_burst];
+    fmip::badf_job fbu_job[max_burst];
+    std::uint16_t fbu_jidx[max_burst];    ///< candidate index of each job
+    bool fbu_ok[max_burst];
+    // Tunnel stage (tunnel_stage.cpp).
+    ipv6_addr tun_key[max_burst];         ///< binding lookup keys (transit dst / inner src)
+    const ipv6_addr* tun_key_ptr[max_burst];
+    const tables::binding_record* tun_rec[max_burst]; ///< lookup results, in gather order
+    const tables::binding_record* brec[max_burst];    ///< binding per burst index (encapsulated)
+    rte_mbuf* inner[max_burst];           ///< decapsulated packets for the second round
 
     // --- this lcore's counters ---
     counter_block counters;

@@ -1,0 +1,193 @@
+#include "mipgate/tables/binding_table.hpp"
+
+#include <rte_errno.h>
+#include <rte_hash.h>
+#include <rte_jhash.h>
+#include <rte_rcu_qsbr.h>
+
+#include <cerrno>
+#include <string>
+#include <vector>
+
+// Reclamation, two paths:
+// - erase/expire: rte_hash_del_key. With rte_hash_rcu_qsbr_add (DQ mode) the hash puts the key
+//   slot on its defer queue and calls free_record on the data after the grace period.
+// - replace: rte_hash_add_key_data on an existing key stores the new data pointer atomically (LF
+//   mode), but DPDK 22.11 leaves the old data to the application ("the application to manage any
+//   memory associated with the old value"; automatic deferred free on replace came later). We
+//   retire it ourselves with the stable token API (house style 7): rte_rcu_qsbr_start when it is
+//   replaced, then rte_rcu_qsbr_check (non-blocking) on later writer calls, and delete it when
+//   every reader has reported since. rte_rcu_qsbr_dq_* would do the same but is experimental in
+//   22.11; delete+add would open a window in which readers miss the PCoA and forward a packet
+//   untunnelled.
+
+namespace mipgate::tables {
+
+result<std::unique_ptr<binding_table>> binding_table::create(const char* name, std::uint32_t capacity,
+                                                             rte_rcu_qsbr* qsbr, int socket_id) {
+    if (capacity == 0 || qsbr == nullptr) {
+        return make_error(EINVAL, "binding table: capacity must be > 0 and an RCU variable given");
+    }
+    std::unique_ptr<binding_table> t(new binding_table());
+    t->_capacity = capacity;
+    t->_qsbr = qsbr;
+
+    rte_hash_parameters p{};
+    p.name = name;
+    // EXT_TABLE: every one of `capacity` slots is usable whatever the cuckoo collisions.
+    p.entries = capacity < 8 ? 8 : capacity;
+    p.key_len = sizeof(ipv6_addr::b);
+    p.hash_func = rte_jhash;
+    p.hash_func_init_val = 0;
+    p.socket_id = socket_id;
+    p.extra_flag = RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF | RTE_HASH_EXTRA_FLAGS_EXT_TABLE;
+    t->_h = rte_hash_create(&p);
+    if (t->_h == nullptr) {
+        return make_error(rte_errno, std::string("binding table: rte_hash_create: ") +
+                                         rte_strerror(rte_errno));
+    }
+    rte_hash_rcu_config rc{};
+    rc.v = qsbr;
+    rc.mode = RTE_HASH_QSBR_MODE_DQ;
+    rc.key_data_ptr = t.get();
+    rc.free_key_data_func = &binding_table::free_record;
+    if (rte_hash_rcu_qsbr_add(t->_h, &rc) != 0) {
+        return make_error(rte_errno, std::string("binding table: rte_hash_rcu_qsbr_add: ") +
+                                         rte_strerror(rte_errno));
+    }
+    return t;
+}
+
+binding_table::~binding_table() {
+    for (const auto& r : _replaced) {
+        delete r.rec;
+    }
+    if (_h == nullptr) {
+        return;
+    }
+    const void* key = nullptr;
+    void* data = nullptr;
+    std::uint32_t it = 0;
+    while (rte_hash_iterate(_h, &key, &data, &it) >= 0) {
+        delete static_cast<binding_record*>(data);
+    }
+    rte_hash_free(_h); // drains the defer queue through free_record
+}
+
+void binding_table::free_record(void* table, void* rec) {
+    delete static_cast<binding_record*>(rec);
+    ++static_cast<binding_table*>(table)->_freed;
+}
+
+void binding_table::reclaim() noexcept {
+    // Tokens grow monotonically, so the queue is in grace-period order: stop at the first one
+    // still waiting.
+    while (!_replaced.empty() && rte_rcu_qsbr_check(_qsbr, _replaced.front().token, false) == 1) {
+        delete _replaced.front().rec;
+        _replaced.pop_front();
+    }
+}
+
+binding_table::insert_status binding_table::upsert(std::unique_ptr<binding_record> rec) {
+    reclaim();
+    void* old = nullptr;
+    const bool exists = rte_hash_lookup_data(_h, rec->pcoa.b.data(), &old) >= 0;
+    if (!exists && size() >= _capacity) {
+        return insert_status::full;
+    }
+    // On an existing key this is one atomic store of the data pointer (RW_CONCURRENCY_LF).
+    const int rc = rte_hash_add_key_data(_h, rec->pcoa.b.data(), rec.get());
+    if (rc == -ENOSPC) {
+        return insert_status::full;
+    }
+    if (rc != 0) {
+        return insert_status::failed;
+    }
+    rec.release();
+    if (exists) {
+        // Readers may still hold `old`: free it only after every one reported quiescence.
+        _replaced.push_back(retired{rte_rcu_qsbr_start(_qsbr), static_cast<binding_record*>(old)});
+        return insert_status::replaced;
+    }
+    _count.store(size() + 1, std::memory_order_relaxed);
+    return insert_status::inserted;
+}
+
+bool binding_table::erase(const ipv6_addr& pcoa) {
+    reclaim();
+    if (rte_hash_del_key(_h, pcoa.b.data()) < 0) {
+        return false;
+    }
+    _count.store(size() - 1, std::memory_order_relaxed);
+    ++_deleted;
+    return true;
+}
+
+std::uint32_t binding_table::expire(std::uint64_t now,
+                                    const std::function<void(const binding_record&)>& on_expired) {
+    // Collect, then delete: deleting while iterating an rte_hash may skip entries.
+    std::vector<const binding_record*> dead;
+    const void* key = nullptr;
+    void* data = nullptr;
+    std::uint32_t it = 0;
+    while (rte_hash_iterate(_h, &key, &data, &it) >= 0) {
+        auto* r = static_cast<const binding_record*>(data);
+        if (!r->live(now)) {
+            dead.push_back(r);
+        }
+    }
+    std::uint32_t removed = 0;
+    for (const binding_record* r : dead) {
+        if (on_expired) {
+            on_expired(*r);
+        }
+        // Copy the key out: the record may be freed by the delete's reclamation pass.
+        const ipv6_addr pcoa = r->pcoa;
+        removed += erase(pcoa) ? 1 : 0;
+    }
+    return removed;
+}
+
+const binding_record* binding_table::find(const ipv6_addr& pcoa) const noexcept {
+    void* data = nullptr;
+    if (rte_hash_lookup_data(_h, pcoa.b.data(), &data) < 0) {
+        return nullptr;
+    }
+    return static_cast<const binding_record*>(data);
+}
+
+unsigned binding_table::lookup_bulk(const ipv6_addr* const* pcoas, unsigned n,
+                                    const binding_record** out) const noexcept {
+    const void* keys[RTE_HASH_LOOKUP_BULK_MAX];
+    void* data[RTE_HASH_LOOKUP_BULK_MAX];
+    unsigned hits = 0;
+    for (unsigned base = 0; base < n; base += RTE_HASH_LOOKUP_BULK_MAX) {
+        const unsigned m = n - base < RTE_HASH_LOOKUP_BULK_MAX ? n - base : RTE_HASH_LOOKUP_BULK_MAX;
+        for (unsigned i = 0; i < m; ++i) {
+            keys[i] = pcoas[base + i]->b.data();
+        }
+        std::uint64_t mask = 0;
+        rte_hash_lookup_bulk_data(_h, keys, m, &mask, data);
+        for (unsigned i = 0; i < m; ++i) {
+            const bool hit = (mask >> i) & 1u;
+            out[base + i] = hit ? static_cast<const binding_record*>(data[i]) : nullptr;
+            hits += hit ? 1 : 0;
+        }
+    }
+    return hits;
+}
+
+void binding_table::for_each(const std::function<void(const binding_record&)>& fn) const {
+    const void* key = nullptr;
+    void* data = nullptr;
+    std::uint32_t it = 0;
+    while (rte_hash_iterate(_h, &key, &data, &it) >= 0) {
+        fn(*static_cast<const binding_record*>(data));
+    }
+}
+
+std::uint64_t binding_table::pending_free() const noexcept {
+    return (_deleted - _freed) + _replaced.size();
+}
+
+} // namespace mipgate::tables
