@@ -9,6 +9,7 @@ of the MN's packets; the CLI's pcap mode and --state.
 from __future__ import annotations
 
 import datetime
+import ipaddress
 import json
 import os
 import shutil
@@ -353,6 +354,21 @@ def loopback_provision_and_fbu():
     f = mn.fbu(key, at, mn.ident.address, ncoa, FakeRouter.PAR, 6, 10, timeout=0.2,
                negative="bad_auth")
     assert not f["ok"] and not f["fback"] and r.log[-1] == "FBU BADF authenticator mismatch"
+    # forged FBUs: each refused by the router's BADF check (wrong key, NCoA changed after signing
+    # with the checksum fixed); A/H cleared is well signed (the fake router does not check flags)
+    for case in ("wrong_key", "tamper_ncoa"):
+        f = mn.fbu(key, at, mn.ident.address, ncoa, FakeRouter.PAR, 6, 10, timeout=0.2,
+                   negative=case)
+        assert not f["ok"] and not f["fback"] and r.log[-1] == "FBU BADF authenticator mismatch", \
+            (case, f, r.log[-1])
+    forged = Ipv6Packet.parse(mn.build_fbu(key, at, mn.ident.address, ncoa, FakeRouter.PAR, 6, 10,
+                                           negative="tamper_ncoa"))
+    m = fmip.parse_mh_packet(forged)
+    assert m.checksum_ok, "tamper_ncoa keeps a valid MH checksum"
+    assert fmip.alt_coa_of(m) == ncoa[:15] + bytes([ncoa[15] ^ 1])
+    m = fmip.parse_mh_packet(Ipv6Packet.parse(mn.build_fbu(key, at, mn.ident.address, ncoa,
+                                                           FakeRouter.PAR, 6, 10, negative="no_flags")))
+    assert m.fields["flags"] == 0 and m.checksum_ok and fmip.verify_badf(m, key, at, ncoa, FakeRouter.PAR)[0]
     # FBU sent from the NAR link (src = NCoA): still authenticated over NCoA | PAR
     f = mn.fbu(key, at, mn.ident.address, ncoa, FakeRouter.PAR, 7, 0, src=ncoa, timeout=0.5)
     assert f["ok"], (f, r.log)
@@ -360,6 +376,34 @@ def loopback_provision_and_fbu():
     j = json.loads(json.dumps(mn.ident.to_json()))
     back = Identity.from_json(j)
     assert back.address == mn.ident.address and spki_der(back.hk_key) == spki_der(mn.ident.hk_key)
+
+
+@test
+def listen_reports_tunnel_and_fback():
+    """MobileNode.listen: an IPv6-in-IPv6 packet (outer PAR -> NCoA, inner CN -> PCoA, UDP) and an
+    FBack to the NCoA, handed in by a loopback transport; an FBack with a wrong key fails BADF."""
+    ident = new_identity()
+    tr = LoopbackTransport(lambda _: [])
+    mn = MobileNode(ident, tr)
+    key, at = os.urandom(32), 1
+    ncoa, par, cn = a2b("2001:db8:1:2::100"), a2b("2001:db8:1::1"), a2b("2001:db8:1:c::10")
+    payload = b"hello-pcoa"
+    udp = struct.pack("!HHHH", 4000, 5000, 8 + len(payload), 0) + payload
+    ck = upper_layer_checksum(cn, ident.address, 17, udp)
+    udp = udp[:6] + struct.pack("!H", ck) + udp[8:]
+    inner = ipv6_header(cn, ident.address, 17, len(udp), 63) + udp
+    tr.queue.append(ipv6_header(par, ncoa, 41, len(inner), 63) + inner)
+    tr.queue.append(fmip.build_fback(key, at, ncoa, par, ncoa, 0, 3, 5))
+    tr.queue.append(fmip.build_fback(os.urandom(32), at, ncoa, par, ncoa, 0, 4, 5))
+    res = mn.listen(0.2, key, at, par, ncoa)
+    p0 = res["packets"][0]
+    assert p0["nh"] == 41 and p0["dst"] == "2001:db8:1:2::100" and p0["inner"]["dst"] == \
+        str(ipaddress.IPv6Address(ident.address)) and p0["inner"]["hlim"] == 63, p0
+    assert p0["inner"]["udp"] == {"sport": 4000, "dport": 5000, "payload_hex": payload.hex(),
+                                  "checksum_ok": True}, p0
+    assert res["udp"] == 1 and len(res["fbacks"]) == 2, res
+    assert res["fbacks"][0]["badf_ok"] is True and res["fbacks"][0]["seq"] == 3
+    assert res["fbacks"][1]["badf_ok"] is False
 
 
 @test

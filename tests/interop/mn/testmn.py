@@ -7,6 +7,10 @@ Exit status: provision/fbu 0 iff "ok" is true; rtsolpr/pcap 0 when the run compl
   provision   [CPS/CPA with --trust-anchor] RtSolPr + HK Request -> verify PrRtAdv, decrypt key
   rtsolpr     --negative CASE: crafted bad RtSolPr; reports whether a PrRtAdv / HK Reply came back
   fbu         authenticated FBU (HAO = PCoA, AltCoA = NCoA, BADF) -> wait for FBack, verify BADF
+              (--negative bad_auth|wrong_key|tamper_ncoa|no_flags: a forged FBU; --no-wait: send only)
+  listen      receive on a link for --duration s (answering NS for our addresses); report the
+              packets (tunnel inner packets, UDP) and verify FBacks; a {"ready": true} line first
+  ident       create/load the --state identity; print its CGA (and --ncoa-prefix's CGA), no I/O
   pcap        write crafted packets to a pcap instead of sending them
 
 The printed key_hex is the handover key: this is a test tool, and printing it is its purpose.
@@ -21,7 +25,7 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from mipgate_testmn.crypto import Identity                      # noqa: E402
-from mipgate_testmn.mn import NEGATIVE_CASES, MobileNode       # noqa: E402
+from mipgate_testmn.mn import FBU_NEGATIVE_CASES, NEGATIVE_CASES, MobileNode  # noqa: E402
 from mipgate_testmn.wire import ALL_ROUTERS, a2b, b2a, mac2b   # noqa: E402
 
 
@@ -138,10 +142,49 @@ def cmd_fbu(args) -> int:
     tr = make_transport(args, ident)
     mn = MobileNode(ident, tr)
     p = fbu_params(args, ident, mn)
+    if args.no_wait:
+        for _ in range(args.retries + 1):
+            tr.send(mn.build_fbu(p["key"], p["at"], p["pcoa"], p["ncoa"], p["par"], p["seq"],
+                                 p["lifetime"], p["src"], args.negative))
+        tr.close()
+        print(json.dumps({"ok": True, "sent": args.retries + 1, "negative": args.negative}),
+              flush=True)
+        return 0
     res = mn.fbu(**p, timeout=args.timeout, negative=args.negative, retries=args.retries)
     tr.close()
     print(json.dumps(res), flush=True)
     return 0 if res["ok"] else 1
+
+
+def cmd_listen(args) -> int:
+    """Receive on --iface for --duration seconds (the MN after moving to the new link)."""
+    ident = get_identity(args)
+    tr = make_transport(args, ident)
+    mn = MobileNode(ident, tr)
+    hk = ident.extra.get("hk", {})
+    key = bytes.fromhex(args.key or hk["key_hex"]) if (args.key or hk.get("key_hex")) else None
+    at = args.at if args.at is not None else hk.get("at", 0)
+    ncoa = None
+    if args.ncoa:
+        ncoa = a2b(args.ncoa)
+        mn.extra_addrs.setdefault(ncoa, None)      # answer NS for the NCoA (plain NA)
+    elif args.ncoa_prefix:
+        ncoa = mn.cga_on_prefix(args.ncoa_prefix)
+    res = mn.listen(args.duration, key, at, a2b(args.par) if args.par else None, ncoa,
+                    stop_after=args.stop_after,
+                    ready=lambda: print(json.dumps({"ready": True}), flush=True))
+    tr.close()
+    print(json.dumps(res), flush=True)
+    return 0
+
+
+def cmd_ident(args) -> int:
+    ident = get_identity(args)
+    out = {"ok": True, "cga": b2a(ident.address), "mac": ident.mac.hex(":")}
+    if args.ncoa_prefix:
+        out["ncoa"] = b2a(MobileNode(ident).cga_on_prefix(args.ncoa_prefix))
+    print(json.dumps(out), flush=True)
+    return 0
 
 
 def cmd_pcap(args) -> int:
@@ -176,7 +219,7 @@ def cmd_pcap(args) -> int:
                      seq=(args.seq + n) & 0xFFFF)
             tr.send(mn.build_fbu(p["key"], p["at"], p["pcoa"], p["ncoa"], p["par"], p["seq"],
                                  p["lifetime"], p["src"],
-                                 "bad_auth" if args.negative == "bad_auth" else None))
+                                 args.negative if args.negative in FBU_NEGATIVE_CASES else None))
     tr.close()
     print(json.dumps({"ok": True, "out": args.out, "packets": tr.count,
                       "cga": b2a(ident.address), "cgas": [b2a(m.ident.address) for m in mns],
@@ -205,7 +248,7 @@ def main(argv=None) -> int:
     common.add_argument("--timeout", type=float, default=3.0)
     common.add_argument("--retries", type=int, default=0)
     common.add_argument("--negative", help="negative case: " + ", ".join(NEGATIVE_CASES)
-                        + " (rtsolpr); bad_auth (fbu)")
+                        + " (rtsolpr); " + ", ".join(FBU_NEGATIVE_CASES) + " (fbu)")
     common.add_argument("--key", help="handover key hex (fbu; default from --state)")
     common.add_argument("--pcoa", help="previous CoA / HAO (default: the CGA)")
     common.add_argument("--ncoa", help="new CoA (Alternate CoA option)")
@@ -214,10 +257,15 @@ def main(argv=None) -> int:
     common.add_argument("--src", help="FBU IPv6 source (default PCoA)")
     common.add_argument("--seq", type=int, default=1)
     common.add_argument("--lifetime", type=int, default=10, help="FBU lifetime, seconds")
+    common.add_argument("--no-wait", action="store_true", help="fbu: send, do not wait for FBack")
+    common.add_argument("--duration", type=float, default=5.0, help="listen: seconds")
+    common.add_argument("--stop-after", type=int, help="listen: stop after N UDP packets")
     sub = ap.add_subparsers(dest="cmd", required=True)
     sub.add_parser("provision", parents=[common])
     sub.add_parser("rtsolpr", parents=[common])
     sub.add_parser("fbu", parents=[common])
+    sub.add_parser("listen", parents=[common])
+    sub.add_parser("ident", parents=[common])
     pp = sub.add_parser("pcap", parents=[common])
     pp.add_argument("--out", required=True)
     pp.add_argument("--what", default="rtsolpr", help="comma list of rtsolpr,cps,fbu")
@@ -228,11 +276,11 @@ def main(argv=None) -> int:
         args.at = 0
     if args.negative and args.cmd == "rtsolpr" and args.negative not in NEGATIVE_CASES:
         ap.error(f"unknown negative case {args.negative}")
-    if args.negative and args.cmd == "fbu" and args.negative != "bad_auth":
-        ap.error("fbu knows only --negative bad_auth")
+    if args.negative and args.cmd == "fbu" and args.negative not in FBU_NEGATIVE_CASES:
+        ap.error("fbu --negative: one of " + ", ".join(FBU_NEGATIVE_CASES))
     try:
         return {"provision": cmd_provision, "rtsolpr": cmd_rtsolpr, "fbu": cmd_fbu,
-                "pcap": cmd_pcap}[args.cmd](args)
+                "pcap": cmd_pcap, "listen": cmd_listen, "ident": cmd_ident}[args.cmd](args)
     except SystemExit:
         raise
     except Exception as e:  # noqa: BLE001 - report as JSON for the test harness

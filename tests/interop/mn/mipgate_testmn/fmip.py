@@ -478,3 +478,26 @@ def badf_vector_check() -> list[str]:
         errs.append(f"MH bytes {mh.hex()}")
     return errs
 
+
+
+def retarget_alt_coa(packet: bytes, new_coa: bytes) -> bytes:
+    """An FBU whose Alternate CoA is replaced AFTER the BADF was computed (a forged redirection):
+    the MH checksum is recomputed so that only the authenticator can tell (RFC 5268 §6.5.4)."""
+    pkt = Ipv6Packet.parse(packet)
+    ul = walk_ext_headers(pkt)
+    if ul.nh != NH_MH:
+        raise ValueError("no Mobility Header")
+    payload = bytearray(pkt.payload)
+    start = ul.offset
+    m = parse_mh_packet(pkt)
+    alt = [o for o in m.options if o[0] == MHOPT_ALT_COA]
+    if not alt:
+        raise ValueError("no Alternate CoA option")
+    off = start + alt[0][1] + 2
+    payload[off:off + 16] = a2b(new_coa)
+    mh = bytearray(payload[start:start + len(m.mh)])
+    mh[4:6] = b"\x00\x00"
+    ck_src = ul.home_address or pkt.src
+    ck = upper_layer_checksum(ck_src, ul.rh2_address or pkt.dst, NH_MH, bytes(mh))
+    payload[start + 4:start + 6] = struct.pack("!H", ck)
+    return ipv6_header(pkt.src, pkt.dst, pkt.nh, len(payload), pkt.hlim) + bytes(payload)

@@ -19,6 +19,8 @@ from .wire import (ALL_NODES, ALL_ROUTERS, NH_ICMPV6, Ipv6Packet, WireError, a2b
 
 NEGATIVE_CASES = ("bad_sig", "cga_mismatch", "replay", "old_ts", "small_key", "hk_size",
                   "zero_len", "no_nonce", "unsigned", "unknown_ta")
+# Forged FBUs (build_fbu `negative`): each must change nothing at the PAR.
+FBU_NEGATIVE_CASES = ("bad_auth", "wrong_key", "tamper_ncoa", "no_flags")
 
 
 def link_local_from_mac(mac: bytes) -> bytes:
@@ -96,9 +98,21 @@ class MobileNode:
 
     def build_fbu(self, key: bytes, at: int, pcoa: bytes, ncoa: bytes, par: bytes, seq: int,
                   lifetime: int, src: bytes | None = None, negative: str | None = None) -> bytes:
+        """negative: bad_auth (authenticator bit flipped), wrong_key (signed with a random key of
+        the right length), tamper_ncoa (Alternate CoA changed after signing, checksum fixed),
+        no_flags (A and H cleared, correctly signed)."""
+        if negative is not None and negative not in FBU_NEGATIVE_CASES:
+            raise ValueError(f"unknown FBU negative case {negative}")
         tamper = (lambda a: bytes([a[0] ^ 0x01]) + a[1:]) if negative == "bad_auth" else None
-        return fmip.build_fbu(key, at, a2b(pcoa), a2b(ncoa), a2b(par), seq, lifetime,
-                              src=a2b(src) if src else None, tamper_auth=tamper)
+        if negative == "wrong_key":
+            key = os.urandom(len(key))
+        flags = 0 if negative == "no_flags" else fmip.FBU_FLAG_A | fmip.FBU_FLAG_H
+        pkt = fmip.build_fbu(key, at, a2b(pcoa), a2b(ncoa), a2b(par), seq, lifetime,
+                             src=a2b(src) if src else None, tamper_auth=tamper, flags=flags)
+        if negative == "tamper_ncoa":
+            n = a2b(ncoa)
+            pkt = fmip.retarget_alt_coa(pkt, n[:15] + bytes([n[15] ^ 0x01]))
+        return pkt
 
     # --- receiving --------------------------------------------------------------------------
 
@@ -367,3 +381,78 @@ class MobileNode:
                                              else f"status {m.fields['status']}")
         res["ok"] = ok and m.fields["status"] < 128
         return res
+
+    # --- listening on a link (after a handover) -------------------------------------------------
+
+    def listen(self, duration: float, key: bytes | None = None, at: int = 0,
+               par: bytes | None = None, ncoa: bytes | None = None, max_packets: int = 500,
+               stop_after: int | None = None, ready=None) -> dict:
+        """Receive on the transport for `duration` seconds, answering NS for our addresses, and
+        report every IPv6 packet for us: addresses, Hop Limit, Ethernet addresses, the inner
+        packet of an IPv6-in-IPv6 tunnel (RFC 2473) and UDP ports/payload; FBacks among them
+        are checked (MH checksum, BADF with `key`, care-of = `ncoa`, PAR = `par`).
+        `stop_after`: return once that many UDP packets (tunnelled or not) arrived."""
+        from .wire import b2mac
+        pkts, fbacks, udp = [], [], 0
+        if ready:
+            ready()
+        deadline = time.monotonic() + duration
+        while time.monotonic() < deadline:
+            raw = self.transport.recv(deadline - time.monotonic())
+            if raw is None:
+                continue
+            try:
+                pkt = Ipv6Packet.parse(raw)
+            except WireError:
+                continue
+            if self._answer_ns(pkt):
+                continue
+            eth = getattr(self.transport, "last_eth", None)
+            rec = {"src": b2a(pkt.src), "dst": b2a(pkt.dst), "nh": pkt.nh, "hlim": pkt.hlim,
+                   "plen": len(pkt.payload)}
+            if eth:
+                rec["eth_dst"], rec["eth_src"] = b2mac(eth[0]), b2mac(eth[1])
+            body = pkt
+            if pkt.nh == 41:
+                try:
+                    inner = Ipv6Packet.parse(pkt.payload)
+                    rec["inner"] = {"src": b2a(inner.src), "dst": b2a(inner.dst), "nh": inner.nh,
+                                    "hlim": inner.hlim, "plen": len(inner.payload)}
+                    body = inner
+                except WireError:
+                    rec["inner"] = None
+            if body.nh == 17 and len(body.payload) >= 8:
+                sport, dport, ulen, ck = struct.unpack("!HHHH", body.payload[:8])
+                u = {"sport": sport, "dport": dport, "payload_hex": body.payload[8:ulen].hex(),
+                     "checksum_ok": ck == 0 or upper_layer_checksum_ok(body, 17)}
+                (rec["inner"] if body is not pkt else rec)["udp"] = u
+                udp += 1
+            if pkt.nh in (fmip.NH_MH, fmip.NH_DSTOPTS):
+                try:
+                    m = fmip.parse_mh_packet(pkt)
+                except (WireError, ValueError):
+                    m = None
+                if m is not None and m.mh_type == fmip.MH_FBACK:
+                    fb = {"dst": b2a(pkt.dst), "src": b2a(pkt.src), **m.fields,
+                          "checksum_ok": m.checksum_ok, "badf_ok": None}
+                    if key is not None and ncoa is not None and par is not None:
+                        ok, why = fmip.verify_badf(m, key, at, ncoa, par)
+                        fb["badf_ok"], fb["reason"] = ok, why
+                    fbacks.append(fb)
+                    rec["fback"] = True
+            if len(pkts) < max_packets:
+                pkts.append(rec)
+            if stop_after is not None and udp >= stop_after:
+                break
+        return {"ok": True, "packets": pkts, "received": len(pkts), "udp": udp, "fbacks": fbacks}
+
+
+def upper_layer_checksum_ok(pkt: Ipv6Packet, nh: int) -> bool:
+    """UDP/ICMPv6-style checksum of `pkt`'s payload (checksum at bytes 6-7 for UDP)."""
+    from .wire import upper_layer_checksum
+    pl = pkt.payload
+    ulen = struct.unpack("!H", pl[4:6])[0] if nh == 17 else len(pl)
+    seg = pl[:ulen]
+    zero = seg[:6] + b"\x00\x00" + seg[8:]
+    c = upper_layer_checksum(pkt.src, pkt.dst, nh, zero) or 0xFFFF
+    return c == struct.unpack("!H", seg[6:8])[0]

@@ -29,6 +29,7 @@ class L2Transport:
         self.router_mac = router_mac
         self.log = log or (lambda *_: None)
         self.neigh: dict[bytes, bytes] = {}     # IPv6 address -> MAC learned from received frames
+        self.last_eth: tuple[bytes, bytes] | None = None   # (dst, src) MAC of the last frame
         # promisc: the MN's CGA is not configured on the kernel interface, and frames for it
         # carry the MN's (possibly made-up) MAC.
         self.sock = L2Socket(iface=iface, promisc=True)
@@ -76,6 +77,7 @@ class L2Transport:
             except WireError:
                 continue
             self.neigh[pkt.src] = src_mac          # replies go back to the sender's MAC
+            self.last_eth = (dst_mac, src_mac)     # for reports (MN listen)
             if self.router_mac is None and pkt.nh == 58 and len(pkt.payload) > 4 and (
                     pkt.payload[0] in (134, 149) or pkt.payload[0] == 154 and pkt.payload[4] == 3):
                 self.router_mac = src_mac          # learned from an RA / CPA / PrRtAdv
