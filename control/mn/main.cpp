@@ -19,5 +19,8 @@ int main(int argc, char** argv) {
     if (o->command == "provision") {
         return run_provision(*o);
     }
+    if (o->command == "fbu-pcap") {
+        return run_fbu_pcap(*o);
+    }
     return run_pcap(*o);
 }

@@ -55,6 +55,9 @@ const char* usage_text() noexcept {
            "  mipgate-mn pcap --out FILE --count N [--mns M] [--router-mac MAC] [--router-ll ADDR]\n"
            "             [--prefix P/64] [--mac MAC] [--sec 0|1] [--bits 1024|2048] [--at 0|1]\n"
            "             [--ap-id HEX] [--invalid bad-signature|cga-mismatch]\n"
+           "  mipgate-mn fbu-pcap --out FILE --keys FILE --count N --par ADDR --router-mac MAC\n"
+           "             --prefix P/64 --ncoa-prefix P/64 [--mns M] [--mac MAC] [--at 0|1] [--lifetime S]\n"
+           "             [--data FILE --cn ADDR] [--invalid bad-mac|no-key]\n"
            "exit: 0 success, 1 protocol failure (reason printed), 2 usage or system error\n";
 }
 
@@ -68,7 +71,7 @@ result<options> parse_options(int argc, char** argv) {
         o.command = "help";
         return o;
     }
-    if (o.command != "provision" && o.command != "pcap") {
+    if (o.command != "provision" && o.command != "pcap" && o.command != "fbu-pcap") {
         return usage("unknown command '" + o.command + "'");
     }
     for (int i = 2; i < argc; ++i) {
@@ -98,6 +101,24 @@ result<options> parse_options(int argc, char** argv) {
             o.state = v;
         } else if (f == "--out") {
             o.out = v;
+        } else if (f == "--keys") {
+            o.keys_out = v;
+        } else if (f == "--data") {
+            o.data_out = v;
+        } else if (f == "--par") {
+            o.par = ipv6_addr::parse(v);
+            ok = o.par.has_value() && !o.par->is_multicast();
+        } else if (f == "--cn") {
+            o.cn = ipv6_addr::parse(v);
+            ok = o.cn.has_value() && !o.cn->is_multicast();
+        } else if (f == "--ncoa-prefix") {
+            auto p = ipv6_prefix::parse(v);
+            ok = p.has_value() && p->len == 64 && !p->addr.is_link_local() && !p->addr.is_multicast();
+            if (ok) {
+                o.ncoa_prefix = p->masked().addr;
+            }
+        } else if (f == "--lifetime") {
+            ok = parse_uint(v, o.lifetime) && o.lifetime <= 65535;
         } else if (f == "--timeout") {
             char* end = nullptr;
             o.timeout_s = std::strtod(v.c_str(), &end);
@@ -139,6 +160,8 @@ result<options> parse_options(int argc, char** argv) {
         } else if (f == "--invalid") {
             o.invalid = v == "bad-signature" ? invalid_kind::bad_signature
                         : v == "cga-mismatch" ? invalid_kind::cga_mismatch
+                        : v == "bad-mac"      ? invalid_kind::bad_mac
+                        : v == "no-key"       ? invalid_kind::no_key
                                               : invalid_kind::none;
             ok = o.invalid != invalid_kind::none;
         } else {
@@ -153,6 +176,22 @@ result<options> parse_options(int argc, char** argv) {
     }
     if (o.command == "pcap" && (o.out.empty() || o.count == 0)) {
         return usage("pcap needs --out and --count");
+    }
+    const bool fbu_invalid = o.invalid == invalid_kind::bad_mac || o.invalid == invalid_kind::no_key;
+    if (o.command == "pcap" && fbu_invalid) {
+        return usage("pcap takes --invalid bad-signature|cga-mismatch");
+    }
+    if (o.command == "fbu-pcap") {
+        if (o.out.empty() || o.keys_out.empty() || o.count == 0 || !o.par || !o.router_mac || !o.prefix ||
+            !o.ncoa_prefix) {
+            return usage("fbu-pcap needs --out, --keys, --count, --par, --router-mac, --prefix and --ncoa-prefix");
+        }
+        if (o.invalid != invalid_kind::none && !fbu_invalid) {
+            return usage("fbu-pcap takes --invalid bad-mac|no-key");
+        }
+        if (!o.data_out.empty() && !o.cn) {
+            return usage("--data needs --cn");
+        }
     }
     if (o.command == "pcap" && o.router_ll && !o.router_ll->is_multicast() && !o.router_mac) {
         return usage("--router-ll with a unicast address needs --router-mac");

@@ -14,10 +14,10 @@ inline constexpr int exit_ok = 0;
 inline constexpr int exit_protocol = 1; ///< the exchange failed (reason printed)
 inline constexpr int exit_usage = 2;    ///< bad arguments or a system error
 
-enum class invalid_kind : std::uint8_t { none, bad_signature, cga_mismatch };
+enum class invalid_kind : std::uint8_t { none, bad_signature, cga_mismatch, bad_mac, no_key };
 
 struct options {
-    std::string command;                 ///< provision | pcap
+    std::string command;                 ///< provision | pcap | fbu-pcap
     // provision
     std::string iface;
     std::string trust_anchor;
@@ -39,6 +39,13 @@ struct options {
     std::optional<ipv6_addr> router_ll;  ///< RtSolPr destination instead of ff02::2
     mac_addr mac{{0x02, 0x00, 0x00, 0x00, 0x00, 0x01}}; ///< pcap: first MN's MAC
     invalid_kind invalid = invalid_kind::none;
+    // fbu-pcap
+    std::string keys_out;                ///< key preload file written beside the FBU pcap
+    std::string data_out;                ///< optional pcap of UDP packets to the PCoAs
+    std::optional<ipv6_addr> par;        ///< FBU destination (a PAR address)
+    std::optional<ipv6_addr> ncoa_prefix;///< /64 the NCoAs are formed on
+    std::optional<ipv6_addr> cn;         ///< source of the data packets
+    unsigned lifetime = 10;              ///< FBU Lifetime (seconds)
 };
 
 /// Parses argv; the error message is a usage line. Main thread; allocates.
