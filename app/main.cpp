@@ -3,6 +3,9 @@
 // control plane (SEND service, handover keys, telemetry) in control/.
 
 #include "options.hpp"
+#include "identity_rotation.hpp"
+#include "reload.hpp"
+#include "tables_swap.hpp"
 #include "summary.hpp"
 
 #include "mipgate/cli/dpdk_hooks.hpp"
@@ -10,17 +13,23 @@
 #include "mipgate/cli/server.hpp"
 #include "mipgate/cli/telemetry_twin.hpp"
 #include "mipgate/config/load.hpp"
+#include "mipgate/config/sizing.hpp"
 #include "mipgate/control/dpdk_glue.hpp"
+#include "mipgate/control/key_preload.hpp"
 #include "mipgate/control/key_service.hpp"
 #include "mipgate/control/router_identity.hpp"
+#include "mipgate/control/fmip_service.hpp"
 #include "mipgate/control/send_service.hpp"
 #include "mipgate/control/telemetry.hpp"
 #include "mipgate/fastpath/burst.hpp"
 #include "mipgate/fastpath/eal_args.hpp"
+#include "mipgate/fastpath/fmip_attach.hpp"
 #include "mipgate/fastpath/forwarding_tables.hpp"
 #include "mipgate/fastpath/generator.hpp"
 #include "mipgate/fastpath/ports.hpp"
 #include "mipgate/fastpath/worker_ctx.hpp"
+#include "mipgate/log/log.hpp"
+#include "mipgate/tables/binding_table.hpp"
 #include "mipgate/tables/key_table.hpp"
 
 #include <rte_eal.h>
@@ -34,6 +43,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
@@ -57,6 +67,10 @@ namespace ctl = mipgate::control;
 volatile std::sig_atomic_t g_signal = 0;
 
 void on_signal(int sig) { g_signal = sig; }
+
+volatile std::sig_atomic_t g_reload = 0; // SIGHUP: the control loop reloads the configuration
+
+void on_hup(int) { g_reload = 1; }
 
 // EAL leaves its runtime directory behind (empty with --no-shconf once telemetry's own atexit
 // handler removed its socket). Registered before rte_eal_init so that it runs after EAL's.
@@ -100,6 +114,25 @@ cpu_set_t signer_cpus(unsigned nworkers, bool single) {
         set = g_initial_cpus;
     }
     return set;
+}
+
+/// system.signer_cpus (validated syntax) as a CPU set; false, with a message on stderr, when a
+/// listed CPU is not one the process may run on (taskset, cgroup cpuset).
+bool configured_signer_cpus(const std::string& list, cpu_set_t& out) {
+    CPU_ZERO(&out);
+    for (unsigned cpu : config::parse_cpu_list(list).value_or(std::vector<unsigned>{})) {
+        if (cpu >= CPU_SETSIZE || (g_have_initial_cpus && !CPU_ISSET(cpu, &g_initial_cpus))) {
+            std::fprintf(stderr, "mipgate: system.signer_cpus \"%s\": CPU %u is not one this process may run on\n",
+                         list.c_str(), cpu);
+            return false;
+        }
+        CPU_SET(cpu, &out);
+    }
+    if (CPU_COUNT(&out) == 0) {
+        std::fprintf(stderr, "mipgate: system.signer_cpus \"%s\": no CPU\n", list.c_str());
+        return false;
+    }
+    return true;
 }
 
 struct worker_launch {
@@ -162,15 +195,19 @@ struct runtime {
     std::atomic<bool> quit{false};
 
     // Control plane (only with a router identity). Torn down before ports and pool.
-    std::unique_ptr<ctl::router_identity> identity;
+    std::shared_ptr<const ctl::router_identity> identity; ///< current (rotation replaces it)
     rte_rcu_qsbr* qsbr = nullptr;        ///< the workers' QSBR variable (rte_zmalloc)
     std::unique_ptr<tables::key_table> key_table;
     std::unique_ptr<ctl::key_service> keys;
     std::unique_ptr<ctl::send_service> send;
+    std::unique_ptr<tables::binding_table> bindings; ///< FMIPv6 PAR bindings (same QSBR)
+    std::unique_ptr<ctl::fmip_service> fmip;
     bool telemetry = false;
     unsigned signer_cpu_count = 0;
     ctl::control_io ctl_io;
     ctl::control_io_stats ctl_stats;
+    app::forwarding_state fwd;           ///< forwarding-table swaps (reload, rotation)
+    app::rotation_context rotation;
 
     explicit runtime(const config::config& c) : cfg(c) {}
 
@@ -203,8 +240,10 @@ struct runtime {
     /// close and the pool is freed.
     void teardown_control() {
         stop_control();
+        fmip.reset();     // services before the tables they write
         send.reset();
         keys.reset();
+        bindings.reset(); // tables before the QSBR area below
         key_table.reset();
         for (rte_ring* r : ctl_io.tx_handoff) {
             rte_ring_free(r);
@@ -250,12 +289,6 @@ struct runtime {
 int start_control(runtime& rt, const app::options& opts, unsigned nworkers, int socket) {
     const auto& cfg = rt.cfg;
     const auto& rps = rt.ports.ports();
-    const std::size_t qsz = rte_rcu_qsbr_get_memsize(nworkers);
-    rt.qsbr = static_cast<rte_rcu_qsbr*>(rte_zmalloc_socket("mg_qsbr", qsz, RTE_CACHE_LINE_SIZE, socket));
-    if (rt.qsbr == nullptr || rte_rcu_qsbr_init(rt.qsbr, nworkers) != 0) {
-        std::fprintf(stderr, "mipgate: RCU QSBR for %u worker(s): %s\n", nworkers, rte_strerror(rte_errno));
-        return 1;
-    }
     auto kt = tables::key_table::create("mg_keys", cfg.handover_keys.capacity, rt.qsbr, socket);
     if (!kt) {
         std::fprintf(stderr, "mipgate: handover-key table of %u: %s (raise system.memory_mb?)\n",
@@ -264,6 +297,15 @@ int start_control(runtime& rt, const app::options& opts, unsigned nworkers, int 
     }
     rt.key_table = std::move(kt.value());
     rt.keys = std::make_unique<ctl::key_service>(*rt.key_table, cfg.handover_keys);
+    if (!cfg.handover_keys.preload_file.empty()) {
+        auto n = ctl::preload_keys(cfg.handover_keys.preload_file, cfg.handover_keys, *rt.key_table);
+        if (!n) {
+            std::fprintf(stderr, "mipgate: handover_keys.preload_file: %s\n", n.err().message.c_str());
+            return 1;
+        }
+        std::printf("mipgate: %u handover key(s) preloaded from %s\n", n.value(),
+                    cfg.handover_keys.preload_file.c_str());
+    }
 
     std::vector<ctl::port_info> infos;
     for (const auto& p : rps) {
@@ -274,10 +316,15 @@ int start_control(runtime& rt, const app::options& opts, unsigned nworkers, int 
     // The signer threads inherit this thread's affinity: widen it while they are created.
     cpu_set_t mine;
     const bool have_mine = pthread_getaffinity_np(pthread_self(), sizeof(mine), &mine) == 0;
-    const cpu_set_t signers = signer_cpus(nworkers, rte_lcore_count() == 1);
+    cpu_set_t signers;
+    if (cfg.system.signer_cpus.empty()) {
+        signers = signer_cpus(nworkers, rte_lcore_count() == 1);
+    } else if (!configured_signer_cpus(cfg.system.signer_cpus, signers)) {
+        return 1;
+    }
     rt.signer_cpu_count = static_cast<unsigned>(CPU_COUNT(&signers));
     pthread_setaffinity_np(pthread_self(), sizeof(signers), &signers);
-    auto svc = ctl::send_service::create(cfg, *rt.identity, *rt.keys, std::move(infos), so);
+    auto svc = ctl::send_service::create(cfg, rt.identity, *rt.keys, std::move(infos), so);
     if (have_mine) {
         pthread_setaffinity_np(pthread_self(), sizeof(mine), &mine);
     }
@@ -291,6 +338,39 @@ int start_control(runtime& rt, const app::options& opts, unsigned nworkers, int 
         return 1;
     }
     rt.telemetry = true;
+
+    // FMIPv6 (RFC 5268): the binding table the workers tunnel with, and the PAR/NAR service that
+    // writes it and the NAR's neighbour entries (erased after a grace period: same QSBR).
+    auto bt = tables::binding_table::create("mg_bindings", cfg.fmip.bindings, rt.qsbr, socket);
+    if (!bt) {
+        std::fprintf(stderr, "mipgate: binding table of %u: %s (raise system.memory_mb?)\n", cfg.fmip.bindings,
+                     bt.err().message.c_str());
+        return 1;
+    }
+    rt.bindings = std::move(bt.value());
+    if (auto q = rt.tables->neighbors().attach_qsbr(rt.qsbr); !q) {
+        std::fprintf(stderr, "mipgate: neighbor table RCU: %s\n", q.err().message.c_str());
+        return 1;
+    }
+    ctl::fmip_deps fd;
+    fd.keys = rt.keys.get();
+    fd.bindings = rt.bindings.get();
+    fd.neighbors = &rt.tables->neighbors();
+    for (const auto& p : rps) {
+        fd.ports.push_back(ctl::port_info{p.mac, p.mtu});
+        fd.port_ids.push_back(p.port_id);
+    }
+    fd.resolve = ctl::make_fib_resolver(*rt.tables, cfg);
+    auto fm = ctl::fmip_service::create(cfg, std::move(fd));
+    if (!fm) {
+        std::fprintf(stderr, "mipgate: FMIPv6 service: %s\n", fm.err().message.c_str());
+        return 1;
+    }
+    rt.fmip = std::move(fm.value());
+    if (auto t = ctl::register_fmip_telemetry(*rt.fmip); !t) {
+        std::fprintf(stderr, "mipgate: telemetry: %s\n", t.err().message.c_str());
+        return 1;
+    }
 
     rt.ctl_io.ring = ctl::create_slow_path_ring("mg_slow", cfg.limits.slow_path_ring, socket);
     if (rt.ctl_io.ring == nullptr) {
@@ -379,6 +459,14 @@ int start_and_run(runtime& rt, const app::options& opts) {
         return 1;
     }
     rt.tables = std::move(tb.value());
+    // The workers' QSBR variable: the key, binding and neighbor tables reclaim with it, and a
+    // forwarding-table swap (reload, rotation) waits on it, so it exists even without a router.
+    const std::size_t qsz = rte_rcu_qsbr_get_memsize(nworkers);
+    rt.qsbr = static_cast<rte_rcu_qsbr*>(rte_zmalloc_socket("mg_qsbr", qsz, RTE_CACHE_LINE_SIZE, socket));
+    if (rt.qsbr == nullptr || rte_rcu_qsbr_init(rt.qsbr, nworkers) != 0) {
+        std::fprintf(stderr, "mipgate: RCU QSBR for %u worker(s): %s\n", nworkers, rte_strerror(rte_errno));
+        return 1;
+    }
 
     const auto& rps = rt.ports.ports();
     if (rt.identity) {
@@ -405,6 +493,12 @@ int start_and_run(runtime& rt, const app::options& opts) {
             }
         }
         ctx->control_ring = rt.ctl_io.ring;
+        if (rt.key_table) {
+            if (auto a = fp::attach_fmip(*ctx, rt.key_table.get(), rt.bindings.get()); !a) {
+                std::fprintf(stderr, "mipgate: FMIPv6 on worker %u: %s\n", w, a.err().message.c_str());
+                return 1;
+            }
+        }
         rt.workers.push_back(std::move(ctx));
     }
 
@@ -425,6 +519,7 @@ int start_and_run(runtime& rt, const app::options& opts) {
 
     std::signal(SIGINT, on_signal);
     std::signal(SIGTERM, on_signal);
+    std::signal(SIGHUP, on_hup);
 
     if (!single) {
         rt.launches.reserve(nworkers);
@@ -445,10 +540,59 @@ int start_and_run(runtime& rt, const app::options& opts) {
             ++w;
         }
     }
+    // Forwarding-table swaps and identity rotation (app/tables_swap.hpp, app/identity_rotation.hpp).
+    rt.fwd.live = &rt.tables;
+    for (auto& w : rt.workers) {
+        rt.fwd.workers.push_back(w.get());
+    }
+    rt.fwd.ports = rt.ports.bindings(); // by value: one copy, not two iterators of two temporaries
+    rt.fwd.socket_id = socket;
+    rt.fwd.qsbr = rt.qsbr;
+    rt.fwd.caller_qsbr_id = single ? 0 : -1; // single-lcore: the main lcore reports for worker 0
+    rt.fwd.neighbors_qsbr = rt.fmip != nullptr;
+    // The FMIP service keeps pointers into the tables (neighbor table, FIB resolver) and has no
+    // on_tables_replaced hook yet: keep replaced tables alive rather than free them under it.
+    rt.fwd.pin_old = rt.fmip != nullptr;
+
+    // Reload (SIGHUP, `mipgatectl reload`): what can change without a restart (app/reload.hpp).
+    app::reload_targets targets;
+    targets.tables_swap = [&rt](const config::config& c) -> result<void> {
+        const std::vector<ipv6_addr> a = rt.send ? rt.send->addresses() : std::vector<ipv6_addr>{};
+        return app::swap_forwarding_tables(rt.fwd, c, a);
+    };
+    if (rt.send) {
+        targets.identity = [&rt](const config::router_identity& r) -> result<void> {
+            auto x = app::rotate_identity(rt.rotation, r);
+            if (!x) {
+                return x.err();
+            }
+            return {};
+        };
+    }
+    if (rt.send) {
+        targets.rate_limits = [&rt](const config::limits_cfg& l) { rt.send->set_rate_limits(l); };
+        targets.key_policy = [&rt](const config::handover_key_policy& p) { rt.keys->set_policy(p); };
+    }
+    // Hooks left empty (no router: no SEND or FMIP service) report their options as needing a restart.
+    if (rt.fmip) {
+        targets.fmip = [&rt](const config::config& c) { rt.fmip->set_policy(c); };
+        // Rebuilt tables: the NAR's proxy entries move over and HI/HAck/FBack route with the new FIB.
+        app::on_tables_replaced(rt.fwd, [&rt, &cfg](fp::forwarding_tables& t) {
+            rt.fmip->retarget(&t.neighbors(), ctl::make_fib_resolver(t, cfg));
+        });
+    }
+    app::reloader reload(opts.config_path, cfg, config_text(opts), std::move(targets));
+    rt.rotation.fwd = &rt.fwd;
+    rt.rotation.send = rt.send.get();
+    rt.rotation.identity = &rt.identity;
+    rt.rotation.running = &reload.running();
+    app::install_retirement_swap(rt.rotation);
+
     // Control socket (mipgatectl) and metrics endpoint: served from the control loop below.
     std::optional<cli::cli_server> cli_srv;
     std::optional<cli::metrics_http> metrics_srv;
-    if (!opts.control_socket.empty()) {
+    const app::control_endpoints endpoints = app::resolve_control(opts, cfg);
+    if (!endpoints.socket.empty()) {
         cli_srv.emplace();
         cli::dpdk_hook_inputs in;
         for (unsigned w = 0; w < nworkers; ++w) {
@@ -457,24 +601,50 @@ int start_and_run(runtime& rt, const app::options& opts) {
         }
         in.ports = &rt.ports;
         in.send = rt.send.get(); // null without a `router` section: keys/send stay "not implemented"
-        in.cfg = &cfg;
-        in.config_yaml = config_text(opts);
-        cli::bind_app_hooks(cli_srv->table(), cli::make_dpdk_hooks(std::move(in)));
-        if (auto r = cli_srv->listen(opts.control_socket); !r) {
+        in.fmip = rt.fmip.get();
+        in.cfg = &reload.running();
+        auto hooks = cli::make_dpdk_hooks(std::move(in));
+        app::bind_reload_hooks(hooks, reload);
+        cli::bind_app_hooks(cli_srv->table(), std::move(hooks));
+        if (rt.send) {
+            cli_srv->table().bind("rotate-identity", [&rt](const cli::invocation&) -> result<cli::value> {
+                const auto& running = *rt.rotation.running;
+                if (!running.router) {
+                    return make_error(EINVAL, "rotate-identity: no router: section in the running configuration");
+                }
+                auto r = app::rotate_identity(rt.rotation, *running.router);
+                if (!r) {
+                    return r.err();
+                }
+                cli::value v;
+                v.set("rotated", r->rotated);
+                v.set("router", r->router);
+                v.set("previous", r->previous);
+                v.set("addresses", static_cast<std::uint64_t>(r->addresses));
+                v.set("retiring_until", static_cast<std::int64_t>(r->retiring_until));
+                return v;
+            });
+        }
+        if (auto r = cli_srv->listen(endpoints.socket); !r && endpoints.socket_explicit) {
             std::fprintf(stderr, "mipgate: %s\n", r.err().message.c_str());
             rt.quit.store(true);
             rte_eal_mp_wait_lcore();
             return 1;
+        } else if (!r) { // the default path: best effort
+            std::fprintf(stderr, "mipgate: warning: no control socket: %s\n", r.err().message.c_str());
+            cli_srv.reset();
         }
+    }
+    if (cli_srv) {
         if (auto r = cli::register_telemetry_twins(*cli_srv); !r) {
             std::fprintf(stderr, "mipgate: %s\n", r.err().message.c_str()); // not fatal
         }
-        if (!opts.metrics_listen.empty()) {
+        if (!endpoints.metrics_listen.empty()) {
             metrics_srv.emplace([&cli_srv] {
                 auto r = cli_srv->execute({"metrics"});
                 return r.ok && r.result.is_string() ? r.result.as_string() : std::string();
             });
-            if (auto r = metrics_srv->listen(opts.metrics_listen); !r) {
+            if (auto r = metrics_srv->listen(endpoints.metrics_listen); !r) {
                 std::fprintf(stderr, "mipgate: %s\n", r.err().message.c_str());
                 rt.quit.store(true);
                 rte_eal_mp_wait_lcore();
@@ -516,7 +686,7 @@ int start_and_run(runtime& rt, const app::options& opts) {
             }
         }
         if (rt.send) {
-            work += ctl::control_poll(*rt.send, rt.ctl_io, rt.ctl_stats);
+            work += ctl::control_poll(*rt.send, rt.fmip.get(), rt.ctl_io, rt.ctl_stats);
         }
         if (rt.gen) {
             work += rt.gen->step(cfg.system.burst);
@@ -524,6 +694,10 @@ int start_and_run(runtime& rt, const app::options& opts) {
         work += rt.drain_wire();
         if (cli_srv) {
             work += cli_srv->poll();
+        }
+        if (g_reload != 0) {
+            g_reload = 0;
+            (void)reload.reload(); // logged by the reloader (mipgate.config)
         }
         if (metrics_srv) {
             work += metrics_srv->poll();
@@ -553,6 +727,18 @@ int start_and_run(runtime& rt, const app::options& opts) {
     rt.quit.store(true);
     rte_eal_mp_wait_lcore();
     rt.drain_wire();
+    if (rt.send) {
+        // Graceful stop: RX has stopped; what the workers already handed to the control plane is
+        // finished (slow-path ring drained into the service, signers idle, replies sent on the
+        // control TX queues; a hand-over ring's are freed with it) rather than dropped.
+        mipgate::log::write(mipgate::log::type::app, mipgate::log::level::notice,
+                            "stopping: RX stopped, finishing slow-path work");
+        for (int i = 0; i < 64 && ctl::control_poll(*rt.send, rt.ctl_io, rt.ctl_stats) != 0; ++i) {
+        }
+        rt.send->wait_idle();
+        ctl::control_poll(*rt.send, rt.ctl_io, rt.ctl_stats);
+        rt.drain_wire();
+    }
     rt.stop_control();
 
     app::run_summary sum;
@@ -593,6 +779,11 @@ int start_and_run(runtime& rt, const app::options& opts) {
         c.tx_dropped = rt.ctl_stats.tx_dropped;
         c.keys_expired = rt.ctl_stats.keys_expired;
         c.service = rt.send->counters().all();
+        if (rt.fmip) {
+            for (auto& [name, value] : rt.fmip->counters().all()) {
+                c.service.emplace_back("fmip_" + name, value);
+            }
+        }
         sum.control = std::move(c);
     }
     rt.teardown_control();
@@ -618,6 +809,10 @@ int main(int argc, char** argv) {
     const auto& opts = parsed.opts;
     if (opts.help) {
         std::fputs(app::usage_text(), stdout);
+        return 0;
+    }
+    if (opts.print_reload_table) {
+        std::fputs(app::reload_table_markdown().c_str(), stdout);
         return 0;
     }
     if (opts.print_default) {
@@ -653,6 +848,8 @@ int main(int argc, char** argv) {
         return 1;
     }
     std::snprintf(g_runtime_dir, sizeof(g_runtime_dir), "%s", rte_eal_get_runtime_dir());
+    mipgate::log::init();     // the mipgate.* logtypes, then the `logging` section
+    app::apply_logging(cfg.logging);
     int rc;
     {
         runtime rt(cfg);

@@ -21,10 +21,30 @@ const char* usage_text() {
            "                          control.metrics_listen\n"
            "  --signer-threads N      SEND service threads for RSA verification and signing\n"
            "                          (overrides system.signer_threads; 0 = on the control lcore)\n"
+           "  --print-reload-table    print what a reload does with each option (docs/operations.md)\n"
+           "                          and exit\n"
            "  --help                  this text\n"
            "\n"
+           "SIGHUP (or `mipgatectl reload`) re-reads and validates the configuration file and applies\n"
+           "what can change without a restart (docs/operations.md, Reload).\n"
            "Exit status: 0 after a clean stop, 2 on a usage or configuration error, 1 on a start-up\n"
            "failure. A counters summary is printed on stop.\n";
+}
+
+control_endpoints resolve_control(const options& o, const config::config& cfg) {
+    control_endpoints e;
+    if (!o.control_socket.empty()) {
+        e.socket = o.control_socket;
+        e.socket_explicit = true;
+    } else if (cfg.control.socket) {
+        e.socket = *cfg.control.socket;
+        e.socket_explicit = true;
+    } else {
+        const std::string& prefix = o.file_prefix.empty() ? cfg.system.file_prefix : o.file_prefix;
+        e.socket = "/run/mipgate/" + (prefix.empty() ? std::string("mipgate") : prefix) + ".sock";
+    }
+    e.metrics_listen = o.metrics_listen.empty() ? cfg.control.metrics_listen : o.metrics_listen;
+    return e;
 }
 
 parse_outcome parse_options(int argc, char** argv) {
@@ -53,6 +73,8 @@ parse_outcome parse_options(int argc, char** argv) {
             o.help = true;
         } else if (a == "--print-default-config") {
             o.print_default = true;
+        } else if (a == "--print-reload-table") {
+            o.print_reload_table = true;
         } else if (a == "--config") {
             if (auto v = take(a)) {
                 o.config_path = *v;

@@ -1,6 +1,8 @@
 #pragma once
 // mipgate command line (not EAL's: EAL arguments come from the configuration).
 
+#include "mipgate/config/config.hpp"
+
 #include <optional>
 #include <string>
 #include <vector>
@@ -11,6 +13,7 @@ struct options {
     std::string config_path;          ///< empty → the embedded default
     bool print_default = false;
     bool help = false;
+    bool print_reload_table = false;  ///< print docs/operations.md's reload table and exit
     std::optional<double> duration_s; ///< self-stop after this many seconds
     std::string file_prefix;          ///< overrides system.file_prefix
     std::string control_socket;       ///< mipgatectl's socket; overrides control.socket
@@ -30,5 +33,16 @@ parse_outcome parse_options(int argc, char** argv);
 
 /// The --help text.
 const char* usage_text();
+
+/// Where the operator surface listens: the flags, else the `control:` section, else the default
+/// socket /run/mipgate/<file prefix>.sock (/run/mipgate/mipgate.sock without a prefix).
+struct control_endpoints {
+    std::string socket;          ///< "" = no control socket
+    bool socket_explicit = false;///< set by a flag or control.socket: failing to create it is fatal
+    std::string metrics_listen;  ///< "" = off
+};
+
+/// Resolves the control endpoints. Main thread at start; allocates.
+control_endpoints resolve_control(const options& o, const config::config& cfg);
 
 } // namespace mipgate::app

@@ -33,6 +33,10 @@ void send_service::impl::on_cps(std::uint16_t port, const mac_addr&, const wire:
         counters.add(svc_counter::cps_malformed);
         return;
     }
+    // A CPS to one of the CGAs of a rotated-out identity (or to its solicited-node group) gets
+    // that identity's path, so hosts that know only the old address can still check it.
+    const std::shared_ptr<const identity_set> set = identities();
+    const router_identity& as = set->for_destination(dst);
     // Trust Anchor options name the anchors the host accepts; answer only if ours is among them.
     bool named = false;
     bool match = false;
@@ -45,7 +49,7 @@ void send_service::impl::on_cps(std::uint16_t port, const mac_addr&, const wire:
         if (!ta || ta->name_type != wire::ta_name_der) {
             continue;
         }
-        for (const auto& n : id.anchor_names()) {
+        for (const auto& n : as.anchor_names()) {
             match = match || std::equal(n.begin(), n.end(), ta->name.begin(), ta->name.end());
         }
     }
@@ -53,7 +57,7 @@ void send_service::impl::on_cps(std::uint16_t port, const mac_addr&, const wire:
         counters.add(svc_counter::cps_unknown_anchor);
         return;
     }
-    const auto& certs = id.cpa_certs();
+    const auto& certs = as.cpa_certs();
     const auto n = static_cast<std::uint16_t>(certs.size());
     std::size_t first = 0;
     std::size_t count = n;
@@ -79,7 +83,7 @@ void send_service::impl::on_cps(std::uint16_t port, const mac_addr&, const wire:
     const ipv6_addr to = all_nodes ? *ipv6_addr::parse("ff02::1") : solicited_node(src);
     const std::uint16_t ident = all_nodes ? 0 : cps->identifier;
     for (std::size_t i = first; i < first + count; ++i) {
-        auto f = build_cpa(port, to, ident, n, static_cast<std::uint16_t>(n - 1u - i), certs[i]);
+        auto f = build_cpa(port, as, to, ident, n, static_cast<std::uint16_t>(n - 1u - i), certs[i]);
         if (f && emit(std::move(*f))) {
             counters.add(svc_counter::cpa_sent);
         }

@@ -1,5 +1,6 @@
 #include "mipgate/control/dpdk_glue.hpp"
 
+#include "mipgate/control/fmip_service.hpp"
 #include "mipgate/control/send_service.hpp"
 #include "mipgate/tables/key_record.hpp"
 
@@ -7,6 +8,7 @@
 #include <rte_mbuf.h>
 #include <rte_ring.h>
 
+#include <chrono>
 #include <cstring>
 
 namespace mipgate::control {
@@ -32,6 +34,11 @@ rte_ring* create_slow_path_ring(const char* name, unsigned size, int socket_id) 
 }
 
 unsigned control_poll(send_service& svc, const control_io& io, control_io_stats& stats, unsigned budget) {
+    return control_poll(svc, nullptr, io, stats, budget);
+}
+
+unsigned control_poll(send_service& svc, fmip_service* fmip, const control_io& io, control_io_stats& stats,
+                      unsigned budget) {
     unsigned work = 0;
     rte_mbuf* pkts[32];
     std::vector<std::uint8_t> scratch;
@@ -55,7 +62,12 @@ unsigned control_poll(send_service& svc, const control_io& io, control_io_stats&
             }
             mac_addr src;
             std::memcpy(src.b.data(), p + 6, 6);
-            svc.submit(static_cast<std::uint16_t>(idx), src, bytes_view(p + eth_len, len - eth_len));
+            const bytes_view ip(p + eth_len, len - eth_len);
+            if (fmip != nullptr && fmip_service::wants(ip)) {
+                fmip->submit(static_cast<std::uint16_t>(idx), src, ip);
+            } else {
+                svc.submit(static_cast<std::uint16_t>(idx), src, ip);
+            }
         }
         rte_pktmbuf_free_bulk(pkts, n);
         work += n;
@@ -63,6 +75,10 @@ unsigned control_poll(send_service& svc, const control_io& io, control_io_stats&
 
     std::vector<tx_frame> frames;
     svc.take_replies(frames, 64);
+    if (fmip != nullptr) {
+        work += fmip->tick();
+        fmip->take_frames(frames, 64);
+    }
     for (auto& f : frames) {
         ++work;
         if (f.port >= io.port_ids.size()) {
@@ -105,6 +121,11 @@ unsigned control_poll(send_service& svc, const control_io& io, control_io_stats&
             ++stats.tx_dropped;
         }
     }
+
+    // Periodic signed RAs and the retirement of rotated-out identities (cheap when nothing is due).
+    work += svc.tick(static_cast<std::uint64_t>(
+        std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
+            .count()));
 
     // Expiry walks the whole table under the key service's mutex: every expiry_interval_s is
     // enough, since a record past expires_s is already dead for every reader (key_record::live).

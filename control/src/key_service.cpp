@@ -3,6 +3,7 @@
 #include "mipgate/fmip/at.hpp"
 #include "mipgate/fmip/badf.hpp"
 #include "mipgate/fmip/handover_key.hpp"
+#include "mipgate/log/log.hpp"
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -99,14 +100,61 @@ grant_status key_service::get_or_create(const ipv6_addr& cga, unsigned requested
     return grant_status::granted;
 }
 
+void key_service::set_policy(const config::handover_key_policy& policy) {
+    std::lock_guard<std::mutex> lock(_mu);
+    const std::uint32_t capacity = _policy.capacity;
+    _policy = policy;
+    _policy.capacity = capacity;
+}
+
 std::uint32_t key_service::expire(std::uint64_t now_s) {
     std::lock_guard<std::mutex> lock(_mu);
-    return _table.expire(now_s);
+    // Which keys go, for the debug log (CGA and AT, never the key): one more walk, only when
+    // mipgate.keys is at debug.
+    if (log::enabled(log::type::keys, log::level::debug)) {
+        _table.for_each([&](const tables::key_record& r) {
+            if (r.expires_s <= now_s) {
+                MG_LOG_DEBUG(keys, "handover key expired for %s: AT %u", r.cga.to_string().c_str(), r.at());
+            }
+        });
+    }
+    const std::uint32_t n = _table.expire(now_s);
+    if (n != 0) {
+        std::erase_if(_lla, [&](const auto& e) { return _table.find(e.first) == nullptr; });
+    }
+    return n;
 }
 
 bool key_service::erase(const ipv6_addr& cga) {
     std::lock_guard<std::mutex> lock(_mu);
+    _lla.erase(cga);
     return _table.erase(cga);
+}
+
+bool key_service::with_key(const ipv6_addr& cga, const std::function<void(const tables::key_record&)>& fn) const {
+    std::lock_guard<std::mutex> lock(_mu);
+    const tables::key_record* r = _table.find(cga);
+    if (r == nullptr) {
+        return false;
+    }
+    fn(*r);
+    return true;
+}
+
+void key_service::note_link_layer(const ipv6_addr& cga, const mac_addr& mac) {
+    std::lock_guard<std::mutex> lock(_mu);
+    if (_table.find(cga) != nullptr) {
+        _lla[cga] = mac; // bounded by the key table: only CGAs that hold a key
+    }
+}
+
+std::optional<mac_addr> key_service::link_layer(const ipv6_addr& cga) const {
+    std::lock_guard<std::mutex> lock(_mu);
+    const auto it = _lla.find(cga);
+    if (it == _lla.end()) {
+        return std::nullopt;
+    }
+    return it->second;
 }
 
 std::vector<key_info> key_service::list(std::size_t max) const {

@@ -7,6 +7,8 @@
 #include "mipgate/wire/icmpv6.hpp"
 #include "mipgate/wire/nd_messages.hpp"
 
+#include <random>
+
 namespace mipgate::control {
 
 namespace {
@@ -46,8 +48,8 @@ void send_service::impl::on_nd(std::uint16_t port, const mac_addr& src_mac, cons
             counters.add(svc_counter::nd_malformed);
             return;
         }
-        const router_address* t = id.find(ns->target);
-        if (t == nullptr || (t->port >= 0 && t->port != port)) {
+        const identity_set::hit t = identities()->find(ns->target);
+        if (t.addr == nullptr || (t.addr->port >= 0 && t.addr->port != port)) {
             counters.add(svc_counter::ns_not_our_target);
             return;
         }
@@ -62,7 +64,7 @@ void send_service::impl::on_nd(std::uint16_t port, const mac_addr& src_mac, cons
             return;
         }
     }
-    dispatch(job{port, src_mac, std::vector<std::uint8_t>(ip.begin(), ip.begin() + v.end)}, src);
+    dispatch(job::packet(port, src_mac, ip.subspan(0, v.end)), src);
 }
 
 void send_service::impl::handle_nd(signer_state& s, const job& j) {
@@ -102,14 +104,107 @@ void send_service::impl::handle_nd(signer_state& s, const job& j) {
     const ipv6_addr to = to_all ? all_nodes : src;
     const mac_addr eth = to_all ? ipv6_multicast_mac(all_nodes) : j.src_mac;
     std::optional<tx_frame> f;
+    const std::shared_ptr<const identity_set> set = identities();
     if (is_ns) {
-        const router_address* t = id.find(wire::parse_ns(icmp)->target);
-        f = build_na(j, *t, to, eth, !to_all, nonce);
+        // The owner may have been retired since on_nd checked it: then there is nothing to say.
+        const identity_set::hit t = set->find(wire::parse_ns(icmp)->target);
+        if (t.addr == nullptr) {
+            counters.add(svc_counter::ns_not_our_target);
+            return;
+        }
+        f = build_na(j, *t.id, *t.addr, to, eth, !to_all, nonce);
     } else {
-        f = build_ra(j, to, eth, nonce);
+        f = build_ra(j, *set->current, to, eth, nonce);
     }
     if (f && emit(std::move(*f))) {
         counters.add(is_ns ? svc_counter::na_sent : svc_counter::ra_sent);
+    }
+}
+
+std::vector<bool> send_service::impl::ra_ports(const router_identity& who) const {
+    std::vector<bool> on(ports.size(), false);
+    for (const auto& a : who.addresses()) {
+        if (a.port >= 0 && static_cast<std::size_t>(a.port) < on.size()) {
+            on[static_cast<std::size_t>(a.port)] = true;
+        }
+    }
+    return on;
+}
+
+std::uint64_t send_service::impl::ra_interval_ns(bool initial) {
+    // RFC 4861 §6.2.4: uniform in [MinRtrAdvInterval, MaxRtrAdvInterval]; the first
+    // MAX_INITIAL_RTR_ADVERTISEMENTS are capped at MAX_INITIAL_RTR_ADVERT_INTERVAL (16 s).
+    constexpr std::uint64_t max_initial_ms = 16000;
+    std::uniform_int_distribution<std::uint64_t> d(ra_min_ms, ra_max_ms);
+    std::uint64_t ms = d(rng);
+    if (initial) {
+        ms = std::min(ms, max_initial_ms);
+    }
+    return ms * 1000000ull;
+}
+
+unsigned send_service::tick(std::uint64_t now_ns) {
+    constexpr unsigned max_initial_advertisements = 3; // RFC 4861 §10
+    impl& m = *_impl;
+    unsigned queued = 0;
+
+    // Rotated-out identities whose grace period ended: publish the set without them.
+    bool retired = false;
+    for (auto it = m.retire_at.begin(); it != m.retire_at.end();) {
+        if (now_ns < it->until_ns) {
+            ++it;
+            continue;
+        }
+        auto cur = m.identities();
+        auto next = std::make_shared<identity_set>(*cur);
+        std::erase_if(next->retiring, [&](const auto& p) { return p.get() == it->id; });
+        m.ids.store(std::move(next), std::memory_order_release);
+        it = m.retire_at.erase(it);
+        retired = true;
+    }
+    if (retired && m.on_retired) {
+        m.on_retired();
+    }
+
+    const std::shared_ptr<const identity_set> set = m.identities();
+    if (m.restart_ra) {
+        m.restart_ra = false;
+        const std::vector<bool> on = m.ra_ports(*set->current);
+        m.ra_timers.assign(m.ports.size(), impl::ra_timer{});
+        for (std::size_t p = 0; p < on.size(); ++p) {
+            if (on[p]) {
+                m.ra_timers[p].armed = true;
+                m.ra_timers[p].initial_left = max_initial_advertisements;
+                m.ra_timers[p].next_ns = m.ra_now ? now_ns : now_ns + m.ra_interval_ns(true);
+            }
+        }
+        m.ra_now = false;
+    }
+    for (std::size_t p = 0; p < m.ra_timers.size(); ++p) {
+        impl::ra_timer& t = m.ra_timers[p];
+        if (!t.armed || now_ns < t.next_ns) {
+            continue;
+        }
+        job j;
+        j.kind = job_kind::unsolicited_ra;
+        j.port = static_cast<std::uint16_t>(p);
+        m.dispatch(std::move(j), set->current->link_local().address);
+        ++queued;
+        const bool initial = t.initial_left > 1;
+        t.initial_left = t.initial_left > 0 ? t.initial_left - 1 : 0;
+        t.next_ns = now_ns + m.ra_interval_ns(initial);
+    }
+    return queued;
+}
+
+void send_service::impl::handle_unsolicited_ra(const job& j) {
+    // RFC 3971 §7: an unsolicited RA carries CGA, Timestamp and RSA Signature, but no Nonce.
+    const std::shared_ptr<const identity_set> set = identities();
+    const router_identity& as = j.as ? *j.as : *set->current;
+    const ipv6_addr all_nodes = *ipv6_addr::parse("ff02::1");
+    auto f = build_ra(j, as, all_nodes, ipv6_multicast_mac(all_nodes), {}, j.router_lifetime);
+    if (f && emit(std::move(*f))) {
+        counters.add(svc_counter::ra_unsolicited_sent);
     }
 }
 

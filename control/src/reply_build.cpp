@@ -86,8 +86,8 @@ mac_addr ipv6_multicast_mac(const ipv6_addr& group) noexcept {
     return m;
 }
 
-std::optional<tx_frame> send_service::impl::build_prrtadv(const job& j, const ipv6_addr& dst,
-                                                          std::uint16_t identifier,
+std::optional<tx_frame> send_service::impl::build_prrtadv(const job& j, const router_identity& as,
+                                                          const ipv6_addr& dst, std::uint16_t identifier,
                                                           const wire::nd_option_list& rtsolpr_opts,
                                                           const hk_reply_fields* hk, bytes_view nonce) {
     std::vector<std::uint8_t> buf(max_frame, 0);
@@ -174,13 +174,13 @@ std::optional<tx_frame> send_service::impl::build_prrtadv(const job& j, const ip
         counters.add(svc_counter::sign_failed);
         return std::nullopt;
     }
-    return sign_and_wrap(std::move(buf), len, j.port, j.src_mac, id.link_local(), dst, nonce);
+    return sign_and_wrap(std::move(buf), len, j.port, j.src_mac, as, as.link_local(), dst, nonce);
 }
 
 std::optional<tx_frame> send_service::impl::sign_and_wrap(std::vector<std::uint8_t>&& buf, std::size_t len,
                                                           std::uint16_t port, const mac_addr& eth_dst,
-                                                          const router_address& me, const ipv6_addr& dst,
-                                                          bytes_view nonce) {
+                                                          const router_identity& as, const router_address& me,
+                                                          const ipv6_addr& dst, bytes_view nonce) {
     const bytes_mut icmp = bytes_mut(buf).subspan(icmp_at);
     const std::size_t cl = send::build_cga_option(icmp.subspan(len), me.cga_params);
     bool ok = cl != 0;
@@ -198,7 +198,7 @@ std::optional<tx_frame> send_service::impl::sign_and_wrap(std::vector<std::uint8
         return std::nullopt;
     }
     // RFC 3971 §5.2: the RSA Signature is the last option.
-    const std::size_t signed_len = send::append_rsa_signature(icmp, len, me.address, dst, id.key());
+    const std::size_t signed_len = send::append_rsa_signature(icmp, len, me.address, dst, as.key());
     if (signed_len == 0) {
         counters.add(svc_counter::sign_failed);
         return std::nullopt;
@@ -214,8 +214,9 @@ std::optional<tx_frame> send_service::impl::sign_and_wrap(std::vector<std::uint8
     return tx_frame{port, std::move(buf)};
 }
 
-std::optional<tx_frame> send_service::impl::build_ra(const job& j, const ipv6_addr& dst, const mac_addr& eth_dst,
-                                                     bytes_view nonce) {
+std::optional<tx_frame> send_service::impl::build_ra(const job& j, const router_identity& as, const ipv6_addr& dst,
+                                                     const mac_addr& eth_dst, bytes_view nonce,
+                                                     std::uint16_t router_lifetime) {
     // RFC 4861 §4.2 / §6.2.1 defaults: Router Lifetime 1800 s, prefixes valid 30 days,
     // preferred 7 days; autonomous only for /64 (RFC 4862 §5.5.3).
     std::vector<std::uint8_t> buf(max_frame, 0);
@@ -223,7 +224,7 @@ std::optional<tx_frame> send_service::impl::build_ra(const job& j, const ipv6_ad
     const port_info& port = ports[j.port];
     wire::ra_msg m;
     m.cur_hop_limit = 64;
-    m.router_lifetime = 1800;
+    m.router_lifetime = router_lifetime;
     auto h = wire::build_ra(icmp, m);
     bool ok = h.ok();
     std::size_t len = h.len;
@@ -250,12 +251,12 @@ std::optional<tx_frame> send_service::impl::build_ra(const job& j, const ipv6_ad
         counters.add(svc_counter::sign_failed);
         return std::nullopt;
     }
-    return sign_and_wrap(std::move(buf), len, j.port, eth_dst, id.link_local(), dst, nonce);
+    return sign_and_wrap(std::move(buf), len, j.port, eth_dst, as, as.link_local(), dst, nonce);
 }
 
-std::optional<tx_frame> send_service::impl::build_na(const job& j, const router_address& target,
-                                                     const ipv6_addr& dst, const mac_addr& eth_dst, bool solicited,
-                                                     bytes_view nonce) {
+std::optional<tx_frame> send_service::impl::build_na(const job& j, const router_identity& as,
+                                                     const router_address& target, const ipv6_addr& dst,
+                                                     const mac_addr& eth_dst, bool solicited, bytes_view nonce) {
     std::vector<std::uint8_t> buf(max_frame, 0);
     const bytes_mut icmp = bytes_mut(buf).subspan(icmp_at);
     wire::na_msg m;
@@ -270,12 +271,12 @@ std::optional<tx_frame> send_service::impl::build_na(const job& j, const router_
         return std::nullopt;
     }
     // The NA's source is the target CGA itself, so its CGA option carries that address's parameters.
-    return sign_and_wrap(std::move(buf), h.len + o.len, j.port, eth_dst, target, dst, nonce);
+    return sign_and_wrap(std::move(buf), h.len + o.len, j.port, eth_dst, as, target, dst, nonce);
 }
 
-std::optional<tx_frame> send_service::impl::build_cpa(std::uint16_t port, const ipv6_addr& dst,
-                                                      std::uint16_t identifier, std::uint16_t all,
-                                                      std::uint16_t component, bytes_view cert) {
+std::optional<tx_frame> send_service::impl::build_cpa(std::uint16_t port, const router_identity& as,
+                                                      const ipv6_addr& dst, std::uint16_t identifier,
+                                                      std::uint16_t all, std::uint16_t component, bytes_view cert) {
     std::vector<std::uint8_t> buf(max_frame, 0);
     const bytes_mut icmp = bytes_mut(buf).subspan(icmp_at);
     wire::cpa_msg m;
@@ -293,7 +294,7 @@ std::optional<tx_frame> send_service::impl::build_cpa(std::uint16_t port, const 
         return std::nullopt;
     }
     const std::size_t len = h.len + c.len;
-    const ipv6_addr& src = id.link_local().address;
+    const ipv6_addr& src = as.link_local().address;
     if (ip_len + len > ports[port].mtu) {
         counters.add(svc_counter::reply_too_large);
         return std::nullopt;

@@ -2,6 +2,9 @@
 
 #include "mipgate/send/cga.hpp"
 
+#include <openssl/asn1.h>
+#include <openssl/x509.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <fstream>
@@ -43,6 +46,11 @@ result<router_address> form(const ipv6_addr& subnet, const send::rsa_private_key
 
 } // namespace
 
+bool router_identity::same_as(const router_identity& o) const {
+    return _key.public_key().spki() == o._key.public_key().spki() && _cpa_certs == o._cpa_certs &&
+           _anchor_names == o._anchor_names;
+}
+
 const router_address* router_identity::find(const ipv6_addr& a) const noexcept {
     for (const auto& r : _addresses) {
         if (r.address == a) {
@@ -52,7 +60,8 @@ const router_address* router_identity::find(const ipv6_addr& a) const noexcept {
     return nullptr;
 }
 
-result<std::unique_ptr<router_identity>> router_identity::load(const config::config& cfg) {
+result<std::unique_ptr<router_identity>> router_identity::load(const config::config& cfg,
+                                                               bool replace_foreign_params) {
     if (!cfg.router) {
         return fail("no 'router' section: a SEND router needs a key, a certificate chain and trust anchors");
     }
@@ -92,6 +101,17 @@ result<std::unique_ptr<router_identity>> router_identity::load(const config::con
         return fail("the router certificate (first of cert_chain) does not certify key " + rc.key_file);
     }
     id->_cpa_certs = send::cpa_certificates(id->_path);
+    if (!id->_path.path.empty()) {
+        // notAfter as seconds since 1970: the distance from the epoch in days and seconds.
+        int days = 0;
+        int secs = 0;
+        ASN1_TIME* epoch = ASN1_TIME_set(nullptr, 0);
+        if (epoch != nullptr &&
+            ASN1_TIME_diff(&days, &secs, epoch, X509_get0_notAfter(id->_path.path.front().native())) == 1) {
+            id->_not_after = std::int64_t{days} * 86400 + secs;
+        }
+        ASN1_TIME_free(epoch);
+    }
     for (const auto& a : id->_anchors.anchors()) {
         id->_anchor_names.push_back(a.subject_der());
     }
@@ -109,13 +129,16 @@ result<std::unique_ptr<router_identity>> router_identity::load(const config::con
         if (send::parse_cga_params(bytes, v) != send::cga_parse_status::ok) {
             return fail("cga_params_file " + rc.cga_params_file + ": not CGA Parameters (RFC 3972 §3)");
         }
-        if (!std::equal(v.public_key.begin(), v.public_key.end(), id->_key.public_key().spki().begin(),
-                        id->_key.public_key().spki().end())) {
+        const bool foreign = !std::equal(v.public_key.begin(), v.public_key.end(),
+                                         id->_key.public_key().spki().begin(), id->_key.public_key().spki().end());
+        if (foreign && !replace_foreign_params) {
             return fail("cga_params_file " + rc.cga_params_file +
                         ": holds another public key than the certified one (delete it to generate anew)");
         }
-        std::copy(v.modifier.begin(), v.modifier.end(), modifier.begin());
-        have_modifier = true;
+        if (!foreign) {
+            std::copy(v.modifier.begin(), v.modifier.end(), modifier.begin());
+            have_modifier = true;
+        }
     }
     const ipv6_addr ll_subnet = *ipv6_addr::parse("fe80::");
     if (!have_modifier) {

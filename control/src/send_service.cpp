@@ -3,11 +3,14 @@
 
 #include "service_impl.hpp"
 
+#include "mipgate/log/log.hpp"
 #include "mipgate/wire/fmip_messages.hpp"
 #include "mipgate/wire/icmpv6.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <random>
 
 namespace mipgate::control {
 
@@ -47,9 +50,41 @@ std::vector<std::uint8_t> parse_ap_id(const std::string& text) {
     return out;
 }
 
-send_service::impl::impl(const config::config& c, const router_identity& id_, key_service& keys_,
+identity_set::hit identity_set::find(const ipv6_addr& a) const noexcept {
+    if (const router_address* r = current->find(a)) {
+        return hit{current.get(), r};
+    }
+    for (const auto& old : retiring) {
+        if (const router_address* r = old->find(a)) {
+            return hit{old.get(), r};
+        }
+    }
+    return {};
+}
+
+const router_identity& identity_set::for_destination(const ipv6_addr& dst) const noexcept {
+    if (retiring.empty() || current->find(dst) != nullptr) {
+        return *current;
+    }
+    for (const auto& old : retiring) {
+        for (const auto& a : old->addresses()) {
+            if (a.address == dst || solicited_node(a.address) == dst) {
+                // A solicited-node group both share (same low 24 bits) stays with the current one.
+                for (const auto& c : current->addresses()) {
+                    if (solicited_node(c.address) == dst) {
+                        return *current;
+                    }
+                }
+                return *old;
+            }
+        }
+    }
+    return *current;
+}
+
+send_service::impl::impl(const config::config& c, std::shared_ptr<const router_identity> id_, key_service& keys_,
                          service_counters& ctr, std::vector<port_info> ports_, service_options o)
-    : id(id_), keys(keys_), counters(ctr), limits(c.limits), opts(std::move(o)), ports(std::move(ports_)),
+    : keys(keys_), counters(ctr), limits(c.limits), opts(std::move(o)), ports(std::move(ports_)),
       per_source(c.limits.rtsolpr_rate_per_source, c.limits.rtsolpr_rate_per_source, opts.max_rate_sources),
       global(c.limits.rtsolpr_rate_global, c.limits.rtsolpr_rate_global),
       cpa(c.limits.max_cpa_rate, c.limits.max_cpa_rate),
@@ -65,11 +100,31 @@ send_service::impl::impl(const config::config& c, const router_identity& id_, ke
     for (const auto& n : c.neighbor_routers) {
         nars.push_back(nar_entry{parse_ap_id(n.ap_id), n});
     }
+    auto set = std::make_shared<identity_set>();
+    set->current = std::move(id_);
+    ids.store(std::move(set));
+    if (c.router) {
+        ra_min_ms = std::uint64_t{c.router->ra_interval_min_s} * 1000;
+        ra_max_ms = std::max(ra_min_ms, std::uint64_t{c.router->ra_interval_max_s} * 1000);
+    }
+    rng.seed(std::random_device{}());
 }
 
 result<std::unique_ptr<send_service>> send_service::create(const config::config& cfg, const router_identity& id,
                                                            key_service& keys, std::vector<port_info> ports,
                                                            service_options opts) {
+    // Not owned: the caller keeps `id` alive (aliasing constructor with an empty owner).
+    return create(cfg, std::shared_ptr<const router_identity>(std::shared_ptr<void>(), &id), keys,
+                  std::move(ports), std::move(opts));
+}
+
+result<std::unique_ptr<send_service>> send_service::create(const config::config& cfg,
+                                                           std::shared_ptr<const router_identity> id,
+                                                           key_service& keys, std::vector<port_info> ports,
+                                                           service_options opts) {
+    if (!id) {
+        return make_error(EINVAL, "send service: no router identity");
+    }
     if (ports.size() != cfg.ports.size()) {
         return make_error(EINVAL, "send service: port list does not match the configuration");
     }
@@ -78,8 +133,8 @@ result<std::unique_ptr<send_service>> send_service::create(const config::config&
             return make_error(EINVAL, "send service: neighbor router ap_id '" + n.ap_id + "' is not hex octets");
         }
     }
-    std::unique_ptr<send_service> s(new send_service(id, keys));
-    s->_impl = std::make_unique<impl>(cfg, id, keys, s->_counters, std::move(ports), std::move(opts));
+    std::unique_ptr<send_service> s(new send_service(keys));
+    s->_impl = std::make_unique<impl>(cfg, std::move(id), keys, s->_counters, std::move(ports), std::move(opts));
     impl& m = *s->_impl;
     const unsigned n = std::max(1u, m.opts.signer_threads);
     for (unsigned i = 0; i < n; ++i) {
@@ -94,7 +149,64 @@ result<std::unique_ptr<send_service>> send_service::create(const config::config&
     return s;
 }
 
-send_service::send_service(const router_identity& id, key_service& keys) : _id(id), _keys(keys) {}
+send_service::send_service(key_service& keys) : _keys(keys) {}
+
+std::shared_ptr<const router_identity> send_service::identity() const { return _impl->identities()->current; }
+
+std::vector<ipv6_addr> send_service::addresses() const {
+    const auto set = _impl->identities();
+    std::vector<ipv6_addr> out;
+    for (const auto& a : set->current->addresses()) {
+        out.push_back(a.address);
+    }
+    for (const auto& old : set->retiring) {
+        for (const auto& a : old->addresses()) {
+            if (std::find(out.begin(), out.end(), a.address) == out.end()) {
+                out.push_back(a.address);
+            }
+        }
+    }
+    return out;
+}
+
+std::size_t send_service::retiring_identities() const { return _impl->identities()->retiring.size(); }
+
+void send_service::on_identity_retired(std::function<void()> cb) { _impl->on_retired = std::move(cb); }
+
+void send_service::rotate_identity(std::shared_ptr<const router_identity> fresh, std::uint64_t old_until_ns) {
+    impl& m = *_impl;
+    const auto cur = m.identities();
+    if (!fresh || fresh == cur->current) {
+        return;
+    }
+    auto next = std::make_shared<identity_set>();
+    next->current = std::move(fresh);
+    next->retiring.push_back(cur->current);
+    for (const auto& old : cur->retiring) {
+        next->retiring.push_back(old);
+    }
+    const std::shared_ptr<const router_identity> old = cur->current;
+    m.retire_at.push_back(impl::retiring_entry{old.get(), old_until_ns});
+    m.ids.store(std::move(next), std::memory_order_release);
+    // RFC 4861 §6.2.8: a link-local address change is announced with RAs from the old address
+    // with Router Lifetime 0 and from the new one (the timers restart: MAX_INITIAL_RTR_ADVERTISEMENTS).
+    if (!(old->link_local().address == m.identities()->current->link_local().address)) {
+        const std::vector<bool> on = m.ra_ports(*old);
+        for (std::size_t p = 0; p < on.size(); ++p) {
+            if (!on[p]) {
+                continue;
+            }
+            job j;
+            j.kind = job_kind::unsolicited_ra;
+            j.port = static_cast<std::uint16_t>(p);
+            j.router_lifetime = 0;
+            j.as = old;
+            m.dispatch(std::move(j), old->link_local().address);
+        }
+    }
+    m.restart_ra = true;
+    m.ra_now = true;
+}
 
 send_service::~send_service() { stop(); }
 
@@ -176,13 +288,16 @@ void send_service::impl::on_rtsolpr(std::uint16_t port, const mac_addr& src_mac,
     const std::uint64_t t = mono_ns();
     if (!per_source.take(src, t)) {
         counters.add(svc_counter::rate_limited_source);
+        MG_LOG_INFO(send, "RtSolPr from %s refused: rate_limited_source (limits.rtsolpr_rate_per_source)",
+                    src.to_string().c_str());
         return;
     }
     if (!global.take(t)) {
         counters.add(svc_counter::rate_limited_global);
+        MG_LOG_WARN(send, "RtSolPr refused: rate_limited_global (limits.rtsolpr_rate_global)");
         return;
     }
-    dispatch(job{port, src_mac, std::vector<std::uint8_t>(ip.begin(), ip.begin() + v.end)}, src);
+    dispatch(job::packet(port, src_mac, ip.subspan(0, v.end)), src);
 }
 
 void send_service::impl::dispatch(job&& j, const ipv6_addr& src) {
@@ -197,6 +312,7 @@ void send_service::impl::dispatch(job&& j, const ipv6_addr& src) {
         std::lock_guard<std::mutex> lock(s.mu);
         if (s.stopping || s.queue.size() >= opts.signer_queue) {
             counters.add(svc_counter::signer_queue_full);
+            MG_LOG_WARN(send, "RtSolPr refused: signer_queue_full (signers busy)");
             return;
         }
         in_flight.fetch_add(1);
@@ -206,6 +322,10 @@ void send_service::impl::dispatch(job&& j, const ipv6_addr& src) {
 }
 
 void send_service::impl::handle_job(signer_state& s, const job& j) {
+    if (j.kind == job_kind::unsolicited_ra) {
+        handle_unsolicited_ra(j);
+        return;
+    }
     const wire::ipv6_view v = wire::parse_ipv6(j.ip);
     if (v.upper(j.ip)[0] == wire::icmp6_fmip) {
         handle_rtsolpr(s, j);
@@ -264,8 +384,21 @@ std::size_t send_service::take_replies(std::vector<tx_frame>& out, std::size_t m
     return n;
 }
 
+void send_service::set_rate_limits(const config::limits_cfg& lim) {
+    impl& m = *_impl;
+    m.per_source = source_limiter(lim.rtsolpr_rate_per_source, lim.rtsolpr_rate_per_source, m.opts.max_rate_sources);
+    m.global = token_bucket(lim.rtsolpr_rate_global, lim.rtsolpr_rate_global);
+    m.cpa = token_bucket(lim.max_cpa_rate, lim.max_cpa_rate);
+    m.limits.rtsolpr_rate_per_source = lim.rtsolpr_rate_per_source;
+    m.limits.rtsolpr_rate_global = lim.rtsolpr_rate_global;
+    m.limits.max_cpa_rate = lim.max_cpa_rate;
+}
+
 std::uint32_t send_service::expire_keys(std::uint64_t now_s) {
     const std::uint32_t n = _keys.expire(now_s);
+    if (n != 0) {
+        MG_LOG_INFO(keys, "%u handover key(s) expired (HK-LIFETIME ended)", n);
+    }
     _counters.add(svc_counter::keys_expired, n);
     return n;
 }

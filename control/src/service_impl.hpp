@@ -14,15 +14,50 @@
 #include <deque>
 #include <mutex>
 #include <optional>
+#include <random>
 #include <thread>
 
 namespace mipgate::control {
 
-/// One RtSolPr waiting for a signer: the IPv6 packet copied out of its mbuf.
+/// What a signer job is: a received packet to answer, or an unsolicited RA to sign.
+enum class job_kind : std::uint8_t { packet, unsolicited_ra };
+
+/// One job for a signer: a received packet (RtSolPr, RS, NS) copied out of its mbuf, or an
+/// unsolicited RA for `port` (ip empty).
 struct job {
     std::uint16_t port = 0;
     mac_addr src_mac;
     std::vector<std::uint8_t> ip;
+    job_kind kind = job_kind::packet;
+    std::uint16_t router_lifetime = 1800;          ///< unsolicited RA
+    std::shared_ptr<const router_identity> as;     ///< unsolicited RA: sign as this (null = current)
+
+    /// A received packet's job (`ip` copied).
+    static job packet(std::uint16_t port, const mac_addr& src_mac, bytes_view ip) {
+        job j;
+        j.port = port;
+        j.src_mac = src_mac;
+        j.ip.assign(ip.begin(), ip.end());
+        return j;
+    }
+};
+
+/// The identities the service answers for: the current one signs everything new; rotated-out
+/// ones still answer for their own CGAs until retired. Immutable; replaced as a whole (RCU by
+/// shared_ptr: a signer loads it once per job).
+struct identity_set {
+    std::shared_ptr<const router_identity> current;
+    std::vector<std::shared_ptr<const router_identity>> retiring; ///< newest first
+
+    struct hit {
+        const router_identity* id = nullptr;
+        const router_address* addr = nullptr;
+    };
+    /// The identity and entry holding CGA `a` (current first). Any thread; no allocation.
+    hit find(const ipv6_addr& a) const noexcept;
+    /// The identity that should answer a message sent to `dst`: the owner of `dst` (or of the
+    /// solicited-node group `dst`), else the current one. Any thread; no allocation.
+    const router_identity& for_destination(const ipv6_addr& dst) const noexcept;
 };
 
 /// A signer thread and the SEND state it owns (one peer's state lives on one thread).
@@ -54,10 +89,10 @@ struct hk_reply_fields {
 };
 
 struct send_service::impl {
-    impl(const config::config& c, const router_identity& id_, key_service& keys_, service_counters& ctr,
-         std::vector<port_info> ports_, service_options o);
+    impl(const config::config& c, std::shared_ptr<const router_identity> id_, key_service& keys_,
+         service_counters& ctr, std::vector<port_info> ports_, service_options o);
 
-    const router_identity& id;
+    std::atomic<std::shared_ptr<const identity_set>> ids;
     key_service& keys;
     service_counters& counters;
     config::limits_cfg limits;
@@ -85,6 +120,30 @@ struct send_service::impl {
 
     std::vector<std::unique_ptr<signer_state>> signers;
 
+    // Unsolicited RAs and identity retirement (control lcore only).
+    struct ra_timer {
+        bool armed = false;
+        std::uint64_t next_ns = 0;
+        unsigned initial_left = 0;   ///< of MAX_INITIAL_RTR_ADVERTISEMENTS
+    };
+    std::vector<ra_timer> ra_timers;   ///< per port
+    std::uint64_t ra_min_ms = 200000;
+    std::uint64_t ra_max_ms = 600000;
+    std::mt19937_64 rng;
+    bool restart_ra = true;            ///< (re)arm every port's timer at the next tick
+    bool ra_now = false;               ///< …with the first RA at once (after a rotation)
+    struct retiring_entry {
+        const router_identity* id;
+        std::uint64_t until_ns;
+    };
+    std::vector<retiring_entry> retire_at;
+    std::function<void()> on_retired;
+
+    std::shared_ptr<const identity_set> identities() const { return ids.load(std::memory_order_acquire); }
+    /// Ports that carry a CGA of `id` (a global one: the link-local CGA is on every port).
+    std::vector<bool> ra_ports(const router_identity& id) const;
+    std::uint64_t ra_interval_ns(bool initial);
+
     send::send_time now() const { return opts.clock ? opts.clock() : send::send_time_now(); }
 
     // dispatch (control lcore)
@@ -98,23 +157,30 @@ struct send_service::impl {
     void handle_job(signer_state& s, const job& j);
     void handle_rtsolpr(signer_state& s, const job& j);
     void handle_nd(signer_state& s, const job& j);
+    void handle_unsolicited_ra(const job& j);
     void fail_reply(const job& j, const wire::ipv6_view& v, bytes_view icmp, const wire::nd_option_list& opts,
                     bytes_view nonce);
     void finished_job();
+    /// Records the MN's link-layer address with its key (key_service::note_link_layer).
+    void note_mn_link_layer(const ipv6_addr& cga, const mac_addr& eth_src, const wire::nd_option_list& opts);
     // builders (reply_build.cpp)
-    std::optional<tx_frame> build_prrtadv(const job& j, const ipv6_addr& dst, std::uint16_t identifier,
-                                          const wire::nd_option_list& rtsolpr_opts, const hk_reply_fields* hk,
-                                          bytes_view nonce);
-    std::optional<tx_frame> build_ra(const job& j, const ipv6_addr& dst, const mac_addr& eth_dst, bytes_view nonce);
-    std::optional<tx_frame> build_na(const job& j, const router_address& target, const ipv6_addr& dst,
-                                     const mac_addr& eth_dst, bool solicited, bytes_view nonce);
-    /// Appends CGA (of `me`), Timestamp, Nonce (when given) and the RSA Signature to the ICMPv6
-    /// message of `len` bytes in `buf` (at the reply offset), then IPv6 (src `me`) and Ethernet.
+    /// `as` signs (its link-local CGA is the source).
+    std::optional<tx_frame> build_prrtadv(const job& j, const router_identity& as, const ipv6_addr& dst,
+                                          std::uint16_t identifier, const wire::nd_option_list& rtsolpr_opts,
+                                          const hk_reply_fields* hk, bytes_view nonce);
+    std::optional<tx_frame> build_ra(const job& j, const router_identity& as, const ipv6_addr& dst,
+                                     const mac_addr& eth_dst, bytes_view nonce, std::uint16_t router_lifetime = 1800);
+    std::optional<tx_frame> build_na(const job& j, const router_identity& as, const router_address& target,
+                                     const ipv6_addr& dst, const mac_addr& eth_dst, bool solicited, bytes_view nonce);
+    /// Appends CGA (of `me`), Timestamp, Nonce (when given) and the RSA Signature (by `as`, which
+    /// owns `me`) to the ICMPv6 message of `len` bytes in `buf` (at the reply offset), then IPv6
+    /// (src `me`) and Ethernet.
     std::optional<tx_frame> sign_and_wrap(std::vector<std::uint8_t>&& buf, std::size_t len, std::uint16_t port,
-                                          const mac_addr& eth_dst, const router_address& me, const ipv6_addr& dst,
-                                          bytes_view nonce);
-    std::optional<tx_frame> build_cpa(std::uint16_t port, const ipv6_addr& dst, std::uint16_t identifier,
-                                      std::uint16_t all, std::uint16_t component, bytes_view cert);
+                                          const mac_addr& eth_dst, const router_identity& as,
+                                          const router_address& me, const ipv6_addr& dst, bytes_view nonce);
+    std::optional<tx_frame> build_cpa(std::uint16_t port, const router_identity& as, const ipv6_addr& dst,
+                                      std::uint16_t identifier, std::uint16_t all, std::uint16_t component,
+                                      bytes_view cert);
     /// Queues a finished frame for the control lcore (reply_queue_full when full). Any service thread.
     bool emit(tx_frame&& f);
 };

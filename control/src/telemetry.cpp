@@ -1,5 +1,6 @@
 #include "mipgate/control/telemetry.hpp"
 
+#include "mipgate/control/fmip_service.hpp"
 #include "mipgate/control/send_service.hpp"
 
 #include <rte_telemetry.h>
@@ -14,6 +15,8 @@ namespace {
 std::mutex g_mu;                  // held while a callback uses g_svc
 send_service* g_svc = nullptr;
 bool g_registered = false;
+fmip_service* g_fmip = nullptr;   // also under g_mu
+bool g_fmip_registered = false;
 
 int add_key_fields(rte_tel_data* d, const key_info& k) {
     rte_tel_data_add_dict_string(d, "cga", k.cga.to_string().c_str());
@@ -98,7 +101,75 @@ int cb_send(const char*, const char*, rte_tel_data* d) {
     return 0;
 }
 
+int cb_fmip(const char*, const char*, rte_tel_data* d) {
+    std::lock_guard<std::mutex> lock(g_mu);
+    if (g_fmip == nullptr) {
+        return -ENODEV;
+    }
+    rte_tel_data_start_dict(d);
+    for (const auto& [name, value] : g_fmip->counters().all()) {
+        rte_tel_data_add_dict_u64(d, name.c_str(), value);
+    }
+    return 0;
+}
+
+int cb_bindings(const char*, const char*, rte_tel_data* d) {
+    std::lock_guard<std::mutex> lock(g_mu);
+    if (g_fmip == nullptr) {
+        return -ENODEV;
+    }
+    const auto rows = g_fmip->list_bindings(RTE_TEL_MAX_ARRAY_ENTRIES);
+    rte_tel_data_start_dict(d);
+    rte_tel_data_add_dict_u64(d, "count", rows.size());
+    constexpr int n_cols = 7;
+    rte_tel_data* col[n_cols];
+    bool ok = true;
+    for (auto& c : col) {
+        c = rte_tel_data_alloc();
+        ok = ok && c != nullptr;
+    }
+    if (!ok) {
+        for (auto* c : col) {
+            rte_tel_data_free(c);
+        }
+        return -ENOMEM;
+    }
+    for (int i = 0; i < n_cols; ++i) {
+        rte_tel_data_start_array(col[i], i < 3 ? RTE_TEL_STRING_VAL : RTE_TEL_U64_VAL);
+    }
+    for (const auto& b : rows) {
+        rte_tel_data_add_array_string(col[0], b.pcoa.to_string().c_str());
+        rte_tel_data_add_array_string(col[1], b.ncoa.to_string().c_str());
+        rte_tel_data_add_array_string(col[2], b.tunnel_src.to_string().c_str());
+        rte_tel_data_add_array_u64(col[3], b.remaining_s);
+        rte_tel_data_add_array_u64(col[4], b.seq);
+        rte_tel_data_add_array_u64(col[5], b.encapsulated);
+        rte_tel_data_add_array_u64(col[6], b.reverse);
+    }
+    const char* names[n_cols] = {"pcoa", "ncoa", "tunnel_src", "remaining_s", "seq", "encapsulated", "reverse"};
+    for (int i = 0; i < n_cols; ++i) {
+        rte_tel_data_add_dict_container(d, names[i], col[i], 0);
+    }
+    return 0;
+}
+
 } // namespace
+
+result<void> register_fmip_telemetry(fmip_service& svc) {
+    std::lock_guard<std::mutex> lock(g_mu);
+    g_fmip = &svc;
+    if (g_fmip_registered) {
+        return {};
+    }
+    if (rte_telemetry_register_cmd("/mipgate/fmip", cb_fmip, "FMIPv6 service counters. No parameters") != 0 ||
+        rte_telemetry_register_cmd("/mipgate/bindings", cb_bindings,
+                                   "FMIPv6 PAR bindings: pcoa, ncoa, tunnel_src, remaining_s, seq, encapsulated, "
+                                   "reverse arrays. No parameters") != 0) {
+        return make_error(EINVAL, "telemetry: registering /mipgate/fmip commands failed");
+    }
+    g_fmip_registered = true;
+    return {};
+}
 
 result<void> register_telemetry(send_service& svc) {
     std::lock_guard<std::mutex> lock(g_mu);
@@ -120,6 +191,7 @@ result<void> register_telemetry(send_service& svc) {
 void unregister_telemetry() noexcept {
     std::lock_guard<std::mutex> lock(g_mu);
     g_svc = nullptr;
+    g_fmip = nullptr;
 }
 
 } // namespace mipgate::control

@@ -12,6 +12,9 @@ Environment:
                                5 %); for a machine you own, not one shared with running jobs
     MIPGATE_BENCH_BUILD=DIR    build directory (default build-bench)
     MIPGATE_BENCH_FLOOD_MBUFS=N  system.mbufs of the flood scenario's mipgate (default 8191)
+    MIPGATE_BENCH_HKTABLE_10M=1  also run the handover-key table at 10M keys (~6.5 GB, ~1.5 min per
+                               run; 1 run in quick mode, else up to 3); on by default in a full
+                               non-quick run, 0 turns it off
     MIPGATE_BENCH_DOC=FILE     report to rewrite (default: docs/benchmarks.md when every scenario
                                runs, else build-bench/bench-logs/<date>/benchmarks.md; "-" = none)
 
@@ -197,9 +200,10 @@ def run_transit(ctx):
     ctx.details["transit"] = details = []
     if ctx.workers != 1:
         need = ctx.workers + 2
-        why = (f"{ctx.workers} workers not measured: the memif harness feeds one queue from one "
-               f"generator core; needs the NIC kit (docs/benchmarking.md) and >= {need} cores "
-               f"(this machine: {os.cpu_count()})")
+        why = (f"{ctx.workers} workers not measured: mipgate needs {ctx.workers + 1} lcores (control + workers) "
+               f"and EAL maps each lcore of system.lcores (-l) to a CPU of its own: this machine has "
+               f"{os.cpu_count()} (EAL: \"lcore 2 unavailable\"); the memif harness also feeds one queue from "
+               f"one generator core. Needs the NIC kit (docs/benchmarking.md) and >= {need} cores")
         for r in (vs_l3, vs_io):
             r.ours_text = "not measured"
             r.note = why
@@ -332,9 +336,93 @@ def pending_row(scenario, what, unit, reference, ref_samples, note=""):
 
 
 def run_fbu(ctx):
-    refs = run_crypto_refs(ctx)
-    return [pending_row("fbu", "FBU verify + encap", "ops/s", "openssl HMAC-SHA1, 64 B",
-                        refs["hmac_sha1_64"], "reference = MAC cost only, 1 thread")]
+    """FMIPv6 PAR: FBU BADF verifications/s on 1 worker vs openssl HMAC-SHA256 on the same input
+    length, and tunnelled vs plain forwarding in the same mipgate (scripts/bench.d/fmip.py)."""
+    import fmip   # scripts/bench.d/fmip.py (owned with the fbu scenario)
+    verify = Row("fbu", "FBU BADF verify/s, 1 worker (AT 1, forged MAC: full HMAC, then drop)", "ops/s",
+                 "openssl HMAC-SHA256, same input length, 1 thread")
+    tunnel = Row("fbu", "tunnelled forwarding (IPv6-in-IPv6 to the NCoA), 1 worker", "Mpps",
+                 "plain forwarding, same config, same run")
+    valid = Row("fbu", "FBU BADF verify/s, 1 worker (AT 1, valid: HMAC, then hand-off to control)", "ops/s",
+                "openssl HMAC-SHA256, same input length, 1 thread")
+    rows = [verify, valid, tunnel]
+    # Provisioning uses the Python MN (tests/interop/mn), not mipgate-mn.
+    why = ("mipgate binary not built" if ctx.mipgate is None else
+           "needs root (veth pairs + net_af_packet)" if os.geteuid() != 0 else None)
+    if why is None and ctx.workers != 1:
+        why = "1 worker only (see transit)"
+    if why is None and not os.access(os.path.join(ctx.build, "control", "cli", "mipgatectl"), os.X_OK):
+        why = "mipgatectl not built"
+    if why:
+        for r in rows:
+            r.ours_text = "not measured"
+            r.note = why
+        return rows
+    n_mns = 8 if ctx.quick else 32
+    runs = min(ctx.runs, 2) if ctx.quick else ctx.runs
+    cases = ["plain", "tunnel", "fbu", "fbu_valid"]
+    ctx.details["fbu"] = recs = []
+    fails = []
+    for run in range(runs):
+        order = cases[run % len(cases):] + cases[:run % len(cases)]
+        try:
+            r = fmip.measure(ctx, f"r{run + 1}-fbu", n_mns, order)
+            r["hmac_ref"] = fmip.hmac_reference(r["mac_len"])
+        except Exception as e:   # reported, never fatal
+            fails.append(f"{type(e).__name__}: {e}".splitlines()[0].replace(ROOT + "/", ""))
+            print(f"  run {run + 1}: FAILED: {e}")
+            continue
+        r["run"] = run + 1
+        recs.append(r)
+        print(f"  run {run + 1}: FBU checked {r['fbu']['fbu_checked']:.0f}/s (rx {r['fbu']['rx']:.0f}/s, offered "
+              f"{r['fbu']['offered']:.0f}/s), valid {r['fbu_valid']['fbu_verified']:.0f}/s (control_ring_full "
+              f"{r['fbu_valid']['control_ring_full']:.0f}/s) vs openssl HMAC-SHA256({r['mac_len']} B) {r['hmac_ref']:.0f}/s; "
+              f"tunnel {r['tunnel']['forwarded'] / 1e6:.2f} Mpps (encapsulated {r['tunnel']['encapsulated'] / 1e6:.2f}) "
+              f"vs plain {r['plain']['forwarded'] / 1e6:.2f} Mpps; DUT CPU "
+              + ", ".join(f"{c} {fmt_cpu(r[c]['cpu'])}" for c in cases) + f"; set-up {r['setup_s']:.0f} s")
+    if not recs:
+        for row in rows:
+            row.ours_text = "failed"
+            row.note = fails[-1] if fails else "no run"
+        return rows
+    verify.ours = [r["fbu"]["fbu_checked"] for r in recs]
+    verify.ref = [r["hmac_ref"] for r in recs]
+    verify.ratios = [r["fbu"]["fbu_checked"] / r["hmac_ref"] for r in recs if r["hmac_ref"] > 0] or None
+    valid.ours = [r["fbu_valid"]["fbu_verified"] for r in recs]
+    valid.ref = verify.ref
+    valid.ratios = [r["fbu_valid"]["fbu_verified"] / r["hmac_ref"] for r in recs if r["hmac_ref"] > 0] or None
+    add_note(valid, "the same FBUs correctly signed, Seq# 1 again (the binding's): fbu_verified on the worker, "
+                    "then the slow-path ring; the control plane refuses them as stale (no HI); ring overflow is "
+                    "counted control_ring_full after the MAC check")
+    tunnel.ours = [r["tunnel"]["forwarded"] for r in recs]
+    tunnel.ref = [r["plain"]["forwarded"] for r in recs]
+    tunnel.ratios = [r["tunnel"]["forwarded"] / r["plain"]["forwarded"] for r in recs
+                     if r["plain"]["forwarded"] > 0] or None
+    add_note(verify, f"{n_mns} MNs, keys provisioned over the wire (RFC 5269, Python MN) and bound by valid FBUs "
+                     f"(HI/HAck with a second mipgate as NAR); flood of FBUs whose authenticator has one bit "
+                     f"flipped (counted fbu_bad_mac: key lookup + parse + HMAC on the worker, the control plane "
+                     f"never sees them); MAC input {recs[0]['mac_len']} B")
+    if any(r["fbu"]["rx"] > 0 and r["fbu"]["fbu_checked"] < 0.95 * r["fbu"]["rx"] for r in recs):
+        add_note(verify, "some FBUs were dropped before the MAC check (other counters): see the log")
+    if any(r["fbu"]["rx"] >= 0.99 * r["fbu"]["offered"] for r in recs):
+        add_note(verify, "kept up with the generator in some window: a lower bound")
+    if any(r["tunnel"]["encapsulated"] < 0.99 * r["tunnel"]["forwarded"] for r in recs):
+        add_note(tunnel, "NOT every tunnel-case packet was encapsulated (bindings missing?)")
+    add_note(tunnel, f"64 B IPv6/UDP to {n_mns} PCoAs with a live binding (+40 B outer header) vs the same packets to "
+                     f"{n_mns} destinations routed plainly; same config, one mipgate per window (same MN identities), order rotated per run; "
+                     f"memif in, net_null out")
+    for row, cs in ((verify, ["fbu"]), (valid, ["fbu_valid"]), (tunnel, ["plain", "tunnel"])):
+        cpus = [r[c]["cpu"] for r in recs for c in cs if r[c]["cpu"] is not None]
+        if cpus and statistics.median(cpus) < 0.9 * 2:
+            add_note(row, f"contended: the PAR got {statistics.median(cpus):.0%} CPU in its windows (median; its "
+                          f"worker and control lcores poll, 200 % uncontended)")
+    if fails:
+        for row in rows:
+            add_note(row, f"failed in {len(fails)}/{runs} runs: {fails[-1]}")
+    if ctx.mipgate and ctx.stale.get(ctx.mipgate):
+        for row in rows:
+            add_note(row, STALE_NOTE)
+    return rows
 
 
 def prov_setup(ctx):
@@ -444,112 +532,182 @@ def run_invalid(ctx):
     return prov_rows(ctx, "invalid", cases, refs)
 
 
+HK_SIZES = {"1M": 1 << 20, "10M": 10_000_000}
+
+
+def hk_10m_wanted(ctx):
+    """10M keys: when MIPGATE_BENCH_HKTABLE_10M=1, or in a full (every scenario) non-quick run;
+    MIPGATE_BENCH_HKTABLE_10M=0 turns it off. About 6.5 GB of RAM and ~1.5 min per run."""
+    v = os.environ.get("MIPGATE_BENCH_HKTABLE_10M")
+    if v is not None:
+        return v == "1"
+    return not ctx.quick and not ctx.argv_scenarios
+
+
+def mem_available_gb():
+    try:
+        with open("/proc/meminfo") as f:
+            for line in f:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) / 1048576
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
+
+
 def run_hktable(ctx):
     exe = os.path.join(ctx.build, "tests", "bench", "tables", "bench_tables")
-    rows = {k: Row("hktable", w, u, r) for k, w, u, r in (
-        ("find", "find at 1M CGAs", "ops/s", "rte_hash_lookup_data, same flags, no records"),
-        ("bulk", "lookup_bulk(32) at 1M CGAs, per lookup", "ops/s", "rte_hash_lookup_bulk_data (32)"),
-        ("insert", "insert while a reader thread looks up, 1M keys", "ops/s", "-"),
-        ("bytes", "bytes per key (RSS delta / keys)", "B", "rte_hash alone, 16-byte keys"),
-        ("ten", "lookups at 10M CGAs", "ops/s", "-"))}
-    rows["ten"].ours_text = "not measured"
-    rows["ten"].note = "10M keys need ~5 GB and ~80 s per fill; not run here (MIPGATE_BENCH_HK_KEYS=10485760 bench_tables)"
-    if not os.access(exe, os.X_OK):
-        for k in ("find", "bulk", "insert", "bytes"):
-            rows[k].ours_text = "not built"
-        return list(rows.values())
-    log = os.path.join(ctx.logdir, "bench_tables.log")
-    try:
+    rows = []
+    want10 = hk_10m_wanted(ctx)
+    ctx.details["hktable"] = {}
+    for size, keys in HK_SIZES.items():
+        rs = {k: Row("hktable", w, u, r) for k, w, u, r in (
+            ("find", f"find at {size} CGAs", "ops/s", "rte_hash_lookup_data, same flags, no records"),
+            ("bulk", f"lookup_bulk(32) at {size} CGAs, per lookup", "ops/s", "rte_hash_lookup_bulk_data (32)"),
+            ("insert", f"insert while a reader thread looks up, {size} keys", "ops/s", "-"),
+            ("bytes", f"bytes per key at {size} (RSS delta / keys)", "B", "rte_hash alone, 16-byte keys"))}
+        rows += rs.values()
+        # 1M: every run; 10M: 1 run in quick mode, else at most 3 (each fills 10M records, ~1.5 min).
+        runs_n = ctx.runs if size == "1M" else (1 if ctx.quick else min(ctx.runs, 3))
+        if size == "10M" and not want10:
+            for r in rs.values():
+                r.ours_text = "not run"
+                r.note = ("10M runs only with MIPGATE_BENCH_HKTABLE_10M=1 or in a full non-quick run "
+                          "(~6.5 GB RSS, ~1.5 min per run)")
+            continue
+        if not os.access(exe, os.X_OK):
+            for r in rs.values():
+                r.ours_text = "not built"
+            continue
+        avail = mem_available_gb()
+        if size == "10M" and avail is not None and avail < 8:
+            for r in rs.values():
+                r.ours_text = "not measured"
+                r.note = f"needs ~6.5 GB of RAM, {avail:.1f} GB available"
+            continue
+        log = os.path.join(ctx.logdir, f"bench_tables-{size}.log")
         runs = []
-        # One process per run: each fills its own tables (the insert figure is one fill).
-        for i in range(ctx.runs):
-            r = crypto.run_microbenchmark_json(exe, 1, 0.05 if ctx.quick else 0.2, f"{log}.{i + 1}", 300)
-            runs.append(r)
-    except (OSError, subprocess.SubprocessError, ValueError) as e:
-        for k in ("find", "bulk", "insert", "bytes"):
-            rows[k].ours_text = "failed"
-            rows[k].note = f"{type(e).__name__} (log {os.path.relpath(log, ROOT)})"
-        return list(rows.values())
+        old = os.environ.get("MIPGATE_BENCH_HK_KEYS")
+        os.environ["MIPGATE_BENCH_HK_KEYS"] = str(keys)
+        try:
+            # One process per run: each fills its own tables (the insert figure is one fill).
+            for i in range(runs_n):
+                r = crypto.run_microbenchmark_json(exe, 1, 0.05 if ctx.quick else 0.2, f"{log}.{i + 1}",
+                                                   300 if size == "1M" else 900)
+                runs.append(r)
+                print(f"  {size} run {i + 1}: done")
+        except (OSError, subprocess.SubprocessError, ValueError) as e:
+            for r in rs.values():
+                r.ours_text = "failed"
+                r.note = f"{type(e).__name__} (log {os.path.relpath(log, ROOT)})"
+            continue
+        finally:
+            if old is None:
+                os.environ.pop("MIPGATE_BENCH_HK_KEYS", None)
+            else:
+                os.environ["MIPGATE_BENCH_HK_KEYS"] = old
+        ctx.details["hktable"][size] = {"runs": len(runs), "keys": keys}
 
-    def rate(r, name):
-        b = r.get(name)
-        return float(b["items_per_second"]) if b and "items_per_second" in b else None
+        def rate(r, name):
+            b = r.get(name)
+            return float(b["items_per_second"]) if b and "items_per_second" in b else None
 
-    def col(name):
-        return [x for x in (rate(r, name) for r in runs) if x]
+        def col(name):
+            return [x for x in (rate(r, name) for r in runs) if x]
 
-    for k, base in (("find", "BM_hk_find"), ("bulk", "BM_hk_lookup_bulk32")):
-        ours, raw = col(base + "_ours"), col(base + "_raw")
-        rows[k].ours, rows[k].ref = ours or None, raw or None
-        rows[k].ratios = [o / w for o, w in zip(ours, raw)] or None
-        tsc = [float(r["BM_hk_insert_with_reader/iterations:1"]["tsc_hz"]) for r in runs
-               if "BM_hk_insert_with_reader/iterations:1" in r]
-        if ours and tsc:
-            m = statistics.median(ours)
-            rows[k].note = (f"{1e9 / m:.0f} ns, {tsc[0] / m:.0f} TSC cycles per lookup (median, ours); "
-                            f"random order over the keys, 1 thread")
-    ins = [r["BM_hk_insert_with_reader/iterations:1"] for r in runs if "BM_hk_insert_with_reader/iterations:1" in r]
-    rows["insert"].ours = [float(x["inserts_per_s"]) for x in ins] or None
-    if ins:
-        rows["insert"].note = ("records built beforehand; the reader thread found "
-                               f"{statistics.median([float(x['reader_finds_per_s']) for x in ins]) / 1e6:.2f} M/s "
-                               "meanwhile (2 threads on 2 cores)")
-    rows["bytes"].ours = [float(x["bytes_per_key"]) for x in ins] or None
-    rows["bytes"].ref = [float(x["raw_bytes_per_key"]) for x in ins] or None
-    rows["bytes"].ratios = [float(x["bytes_per_key"]) / float(x["raw_bytes_per_key"]) for x in ins
-                            if float(x["raw_bytes_per_key"]) > 0] or None
-    rows["bytes"].note = "ours: hash + key_record (secret key, HMAC states) per key"
-    if ctx.stale.get(exe):
-        for r in rows.values():
-            add_note(r, STALE_NOTE)
-    for r in rows.values():
-        if r.ours:
-            print(f"  {r.what}: {statistics.median(r.ours):.0f}"
-                  + (f" vs {statistics.median(r.ref):.0f}" if r.ref else ""))
-    return list(rows.values())
+        ins_name = "BM_hk_insert_with_reader/iterations:1"
+        tsc = [float(r[ins_name]["tsc_hz"]) for r in runs if ins_name in r]
+        for k, base in (("find", "BM_hk_find"), ("bulk", "BM_hk_lookup_bulk32")):
+            ours, raw = col(base + "_ours"), col(base + "_raw")
+            rs[k].ours, rs[k].ref = ours or None, raw or None
+            rs[k].ratios = [o / w for o, w in zip(ours, raw)] or None
+            if ours and raw:
+                m, w = statistics.median(ours), statistics.median(raw)
+                rs[k].note = (f"{1e9 / m:.0f} ns per lookup (raw {1e9 / w:.0f} ns)"
+                              + (f", {tsc[0] / m:.0f} TSC cycles" if tsc else "")
+                              + f"; random order over the keys, 1 thread, CPU time; {len(runs)} run(s)")
+        ins = [r[ins_name] for r in runs if ins_name in r]
+        rs["insert"].ours = [float(x["inserts_per_s"]) for x in ins] or None
+        if ins:
+            rs["insert"].note = ("records built beforehand; wall-clock rate of one fill; the reader thread found "
+                                 f"{statistics.median([float(x['reader_finds_per_s']) for x in ins]) / 1e6:.2f} M/s "
+                                 "meanwhile (2 threads on 2 cores)")
+        rs["bytes"].ours = [float(x["bytes_per_key"]) for x in ins] or None
+        rs["bytes"].ref = [float(x["raw_bytes_per_key"]) for x in ins] or None
+        rs["bytes"].ratios = [float(x["bytes_per_key"]) / float(x["raw_bytes_per_key"]) for x in ins
+                              if float(x["raw_bytes_per_key"]) > 0] or None
+        rs["bytes"].note = "ours: hash + key_record (secret key, HMAC states) per key"
+        if ctx.stale.get(exe):
+            for r in rs.values():
+                add_note(r, STALE_NOTE)
+        for r in rs.values():
+            if r.ours:
+                print(f"  {r.what}: {statistics.median(r.ours):.0f}"
+                      + (f" vs {statistics.median(r.ref):.0f}" if r.ref else ""))
+    return rows
 
 
-def summary_counters(log):
-    """{name: value} of the 'counter'/'service' lines of mipgate's summary, and its seconds."""
-    out, secs = {}, None
-    try:
-        text = open(log, errors="replace").read()
-    except OSError:
-        return out, None
-    for line in text.splitlines():
-        parts = line.split()
-        if len(parts) >= 3 and parts[0] in ("counter", "service") and parts[2].isdigit():
-            out[parts[1]] = int(parts[2])
-        elif line.startswith("== mipgate summary:"):
-            try:
-                secs = float(line.split(":")[1].split()[0])
-            except (IndexError, ValueError):
-                pass
-    return out, secs
+FLOOD_RATE = 12000      # RtSolPr/s: the paced Python sender's ceiling here
+FLOOD_GEN_NICE = -10    # autogroup nice of the generator and the sender (see run_flood)
+FLOOD_COUNTERS = ("rx", "forwarded", "to_control", "control_ring_full", "tx_full", "no_route",
+                  "no_neighbor", "service_rtsolpr_received", "service_signer_queue_full",
+                  "service_hk_reply_sent", "service_rate_limited_source", "service_rate_limited_global",
+                  "service_reply_queue_full", "port_in_rx_packets", "port_access_rx_packets")
+
+
+def flood_counters(m):
+    """The counters the flood scenario reports, from one /metrics scrape (labels summed)."""
+    out = {}
+    for k, v in m.items():
+        name = k.split("{", 1)[0]
+        if not (name.startswith("mipgate_") and name.endswith("_total")):
+            continue
+        name = name[len("mipgate_"):-len("_total")]
+        if name.startswith("port_") and "{" in k:   # mipgate_port_rx_total{port="in"} -> port_in_rx
+            port = k.split('port="', 1)[1].split('"', 1)[0] if 'port="' in k else "?"
+            name = f"port_{port}_{name[len('port_'):]}"
+        out[name] = out.get(name, 0.0) + v
+    return out
 
 
 def run_flood(ctx):
+    """Transit through mipgate with and without an RtSolPr flood on a second port, same config,
+    one after the other in every run. Placement on 2 cores (docs/benchmarking.md 1.4): the worker
+    alone on core 1; the generator, mipgate's control lcore, its signer thread (system.signer_cpus
+    "0") and the RtSolPr sender on core 0, the generator and the sender in sessions with autogroup
+    nice FLOOD_GEN_NICE so that the slow path gets what they leave."""
     calm = Row("flood", "transit Mpps, no RtSolPr (same config)", "Mpps", "-")
     hit = Row("flood", "transit Mpps under RtSolPr flood", "Mpps", "transit without flood, same run")
-    rows = [calm, hit]
+    per_cpu = Row("flood", "transit per worker CPU-second, under flood", "Mpps",
+                  "the same without flood, same run")
+    factor = Row("flood", "flood / slow-path answers (RtSolPr in per PrRtAdv out)", "x", "-")
+    rows = [calm, hit, per_cpu, factor]
     why = prov_setup(ctx) or (None if ctx.workers == 1 else "1 worker only (see transit)")
     if why:
         for r in rows:
             r.ours_text = "not measured"
             r.note = why
         return rows
-    rate = 12000
+    rate = FLOOD_RATE
     data = os.path.join(ROOT, provision.DATA)
     vname = f"mgf{os.getpid() % 10000}"
+    # The access port's prefix lies outside the transit routes (2001:db8:<0..ff>::/48): on-link,
+    # it would capture a transit /48's destinations (no neighbour there: dropped).
     ports = (f"  - name: access\n    kind: vdev\n    devargs: \"net_af_packet0,iface={vname}a\"\n"
-             f"    mac: \"{provision.PORT_MAC[:-1]}5\"\n    addresses: [\"2001:db8:1::1/64\"]\n")
+             f"    mac: \"{provision.PORT_MAC[:-1]}5\"\n    addresses: [\"2001:db8:ff00::1/64\"]\n")
     sections = (f"router:\n  key_file: \"{data}/router.key\"\n  cert_chain: [\"{data}/router.pem\"]\n"
                 f"  trust_anchors: [\"{data}/ta.pem\"]\n  cga_sec: 1\n"
                 f"  cga_params_file: \"{ctx.work}/router2048.params\"\n"
                 "neighbor_routers:\n  - ap_id: \"02:00:00:00:aa:01\"\n    nar_mac: \"02:00:00:00:01:01\"\n"
                 "    nar_address: \"2001:db8:2::1\"\n    nar_prefix: \"2001:db8:2::/64\"\n"
-                # Limits raised as in `provision`: the flood reaches the signer threads.
+                # Limits raised as in `provision`: the flood reaches the signer thread.
                 "limits:\n  rtsolpr_rate_per_source: 1000000\n  rtsolpr_rate_global: 10000000\n")
+    # The signer thread on the generator's core, never on the worker's (the default rule gives the
+    # same here; written out so that the report shows it).
+    edits = {"  burst: 32\n": "  burst: 32\n  signer_threads: 1\n  signer_cpus: \"0\"\n"}
+    mb = os.environ.get("MIPGATE_BENCH_FLOOD_MBUFS")
+    if mb:
+        edits.update({"  mbufs: 8191\n": f"  mbufs: {mb}\n", "  memory_mb: 256\n": "  memory_mb: 512\n"})
     ctx.details["flood"] = recs = []
     samples = {"calm": [], "flood": []}
     for run in range(ctx.runs):
@@ -558,39 +716,59 @@ def run_flood(ctx):
             tag = f"r{run + 1}-flood-{case}"
             snd = None
             pcap = os.path.join(ctx.work, f"{tag}.pcap")
+            port = provision.free_port()
+            scrapes = {}
             try:
-                dut_if, gen_if = provision.veth(vname)
-                mb = os.environ.get("MIPGATE_BENCH_FLOOD_MBUFS")
-                ctx.mipgate_extra = (ports, sections, {"  mbufs: 8191\n": f"  mbufs: {mb}\n", "  memory_mb: 256\n": "  memory_mb: 512\n"} if mb else {})
+                provision.veth(vname)
+                gen_if = vname + "b"
+                ctx.mipgate_extra = (ports, sections, edits)
+                ctx.mipgate_args = ["--control-socket", os.path.join(ctx.sockdir, f"{tag}.ctl"),
+                                    "--metrics-listen", f"127.0.0.1:{port}"]
+                ctx.gen_autogroup_nice = FLOOD_GEN_NICE
+                ctx.probe_threads = True
+
+                def on_window(when):
+                    m = provision.scrape(port)
+                    scrapes[when] = (time.monotonic(), flood_counters(m))
+                    with open(os.path.join(ctx.logdir, f"{tag}-metrics-{when}.json"), "w") as f:
+                        json.dump(m, f, indent=0, sort_keys=True)
+                ctx.on_window = on_window
                 if case == "flood":
                     count = int(rate * (ctx.warmup + ctx.window + 25))
                     provision.generate(ctx, pcap, count, 100, 1024)
-                    send_argv = [sys.executable, os.path.join(HERE, "provision.py"), "--send", gen_if, pcap,
-                                 str(rate), pcap + ".status"]
+                    send_argv = ["taskset", "-c", "0", sys.executable, os.path.join(HERE, "provision.py"),
+                                 "--send", gen_if, pcap, str(rate), pcap + ".status"]
                     ctx.flood_cmds = (provision.gen_cmd(ctx.mn, "F.pcap", count, 100, 1024), send_argv)
 
                     def start():
                         nonlocal snd
                         snd = dp.Proc("sender", send_argv, os.path.join(ctx.logdir, f"{tag}-sender.log"),
                                       ctx.warmup + ctx.window + 60)
+                        dp.wait_for(lambda: snd.app_pid() is not None, 2, 0.02)
+                        transit.set_autogroup_nice(snd, FLOOD_GEN_NICE)
+                        ctx.side_procs = [("sender", snd)]
                     ctx.on_dut_ready = start
                 r = transit.measure("mipgate", ctx, tag)
-                c, secs = summary_counters(os.path.join(ctx.logdir, f"{tag}-dut.log"))
-                r["counters"] = {k: c.get(k, 0) for k in (
-                    "to_control", "control_ring_full", "rtsolpr_received", "rate_limited_global",
-                    "rate_limited_source", "signer_queue_full", "hk_reply_sent") if k in c}
-                r["seconds"] = secs
+                (t0, a), (t1, b) = scrapes["start"], scrapes["end"]
+                r["counters"] = {k: (b.get(k, 0.0) - a.get(k, 0.0)) / (t1 - t0) for k in b}
                 rec[case] = r
                 samples[case].append((run, r))
+                c = r["counters"]
                 print(f"  run {run + 1}: {case}: {r['forwarded'] / 1e6:.2f} Mpps forwarded, offered "
-                      f"{r['offered'] / 1e6:.2f}, DUT CPU {fmt_cpu(r['dut_cpu'])}; whole run: "
-                      + ", ".join(f"{k} {v}" for k, v in r["counters"].items()) + f" in {secs} s")
+                      f"{r['offered'] / 1e6:.2f}, DUT CPU {fmt_cpu(r['dut_cpu'])}, gen CPU {fmt_cpu(r['gen_cpu'])}; "
+                      "per s in the window: " + ", ".join(f"{k} {c.get(k, 0):.0f}" for k in FLOOD_COUNTERS[2:]))
+                for x in r.get("threads", []):
+                    if (x["share"] or 0) >= 0.02:
+                        print(f"    {x['proc']:6} {x['tid']:>7} {x['comm']:16} allowed {x['allowed']:5} "
+                              f"seen on CPU {sorted(x['seen_on'])} share {fmt_cpu(x['share'])}")
             except Exception as e:   # reported, never fatal
                 rec[case + "_error"] = f"{type(e).__name__}: {e}".splitlines()[0].replace(ROOT + "/", "")
                 print(f"  run {run + 1}: {case}: FAILED: {e}")
             finally:
-                ctx.mipgate_extra = None
-                ctx.on_dut_ready = None
+                for k in ("mipgate_extra", "mipgate_args", "on_dut_ready", "on_window", "side_procs",
+                          "gen_autogroup_nice"):
+                    setattr(ctx, k, None)
+                ctx.probe_threads = False
                 if snd:
                     snd.stop()
                 subprocess.run(["ip", "link", "del", f"{vname}a"], capture_output=True)
@@ -605,6 +783,22 @@ def run_flood(ctx):
     hit.ref = calm.ours
     hit.ratios = [rec["flood"]["forwarded"] / rec["calm"]["forwarded"] for rec in recs
                   if "flood" in rec and "calm" in rec and rec["calm"]["forwarded"] > 0] or None
+    def worker_rate(r):
+        """Transit forwarded per CPU-second of the worker thread(s) (None when not probed)."""
+        share = sum(x["share"] or 0 for x in r.get("threads", []) if x["proc"] == "dut"
+                    and x["comm"].startswith("rte-worker"))
+        return r["forwarded"] / share if share > 0.05 else None
+    per_cpu.ours = [x for x in (worker_rate(r) for _, r in samples["flood"]) if x] or None
+    per_cpu.ref = [x for x in (worker_rate(r) for _, r in samples["calm"]) if x] or None
+    per_cpu.ratios = [worker_rate(rec["flood"]) / worker_rate(rec["calm"]) for rec in recs
+                      if "flood" in rec and "calm" in rec and worker_rate(rec["flood"]) and worker_rate(rec["calm"])] or None
+    per_cpu.note = ("forwarded / CPU time of the worker thread over the window: what the RtSolPrs cost the worker "
+                    "(classify + hand-off), independent of how much CPU the scheduler gave it; not a capacity")
+    if per_cpu.ours is None:
+        per_cpu.ours_text = "-"
+    fl = [r for _, r in samples["flood"]]
+    factor.ours = [r["counters"].get("service_rtsolpr_received", 0) / r["counters"]["service_hk_reply_sent"]
+                   for r in fl if r["counters"].get("service_hk_reply_sent", 0) > 0] or None
     for row, case in ((calm, "calm"), (hit, "flood")):
         if not samples[case]:
             row.ours_text = "failed"
@@ -614,31 +808,76 @@ def run_flood(ctx):
         ss = [r for _, r in samples[case]]
         cpus = [r["dut_cpu"] for r in ss if r["dut_cpu"] is not None]
         if cpus and statistics.median(cpus) < 0.9:
-            add_note(row, f"contended: the DUT got {statistics.median(cpus):.0%} of a core (median)")
+            add_note(row, f"contended: mipgate got {statistics.median(cpus):.0%} of a core (median; its worker "
+                          "alone wants 100 %)")
         if not any(r["saturated"] for r in ss):
             add_note(row, "not saturated (gen-bound)")
-        if case == "flood":
-            tot = {}
-            for r in ss:
-                for k, v in r["counters"].items():
-                    tot.setdefault(k, []).append(v / r["seconds"] if r.get("seconds") else 0)
-            add_note(row, f"RtSolPrs offered at {rate}/s on a second port (af_packet veth; RtSolPr rate limits raised so "
-                          "that the flood reaches the signers: ~6x the 1-signer RSA-2048 provision rate, not 10x: the "
-                          "Python sender tops out at 12000/s; 1 signer thread on core 0 with the generator and the sender); per second over the whole "
-                          "mipgate run, median: " + ", ".join(f"{k} {statistics.median(v):.0f}" for k, v in tot.items()))
-    stalled = [rec for rec in recs if "flood" in rec and "calm" in rec
-               and rec["flood"]["forwarded"] < 0.01 * rec["calm"]["forwarded"]]
-    if stalled:
-        add_note(hit, f"TRANSIT STOPPED in {len(stalled)}/{len(recs)} flood windows: once the RtSolPrs arrive, "
-                      "mipgate's memif input goes flat (port in rx stops; the af_packet RtSolPrs keep being "
-                      "received) and the generator's own pcap RX rate drops to 0; same with 32767 mbufs "
-                      "(MIPGATE_BENCH_FLOOD_MBUFS), so not pool size; cause not found (mipgate or the generator "
-                      "starved on core 0, which it shares with the signer thread): logs *-flood-flood-*")
-    add_note(calm, "transit set-up + an idle af_packet port + router identity (the flood's config without the flood)")
+        offered = statistics.median([r["offered"] for r in ss])
+        add_note(row, f"generator offered {offered / 1e6:.2f} Mpps (median)")
+    if fl:
+        def med(k):
+            return statistics.median([r["counters"].get(k, 0.0) for r in fl])
+        lost = med("tx_full") + med("no_route") + med("no_neighbor")
+        add_note(hit, f"RtSolPrs offered at {rate}/s on a second port (af_packet veth), RtSolPr rate limits raised; "
+                      f"per s in the flood window, median: RtSolPr into the worker {med('port_access_rx_packets'):.0f}, "
+                      f"handed to control {med('to_control'):.0f}, dropped at the worker->control ring "
+                      f"(control_ring_full) {med('control_ring_full'):.0f}, at the signer queue "
+                      f"(signer_queue_full) {med('service_signer_queue_full'):.0f}, answered (hk_reply_sent) "
+                      f"{med('service_hk_reply_sent'):.0f}; transit drops (tx_full + no_route + no_neighbor) "
+                      f"{lost:.0f}/s")
+        sig = [x["share"] for r in fl for x in r.get("threads", []) if x["proc"] == "dut" and x["comm"] == "mipgate"
+               and not x.get("main") and (x["share"] or 0) > 0]
+        add_note(factor, "RtSolPr/s into the SEND service / PrRtAdv+HK Reply/s in the flood window, per run: how many "
+                         "times its capacity the slow path was offered" +
+                 (f"; the busiest mipgate thread other than the main one (the signer) got {max(sig):.0%} of a core at most"
+                  if sig else ""))
     if ctx.mipgate and ctx.stale.get(ctx.mipgate):
         for r in rows:
             add_note(r, STALE_NOTE)
     return rows
+
+
+def flood_md(ctx):
+    """Per-run flood figures and where every thread ran (the placement the figures depend on)."""
+    recs = ctx.details.get("flood") or []
+    if not recs:
+        return ""
+    out = ["\n## flood runs\n",
+           "| Run | Case | transit fwd / offered Mpps | mipgate CPU | gen CPU | RtSolPr in /s | to control /s | "
+           "control_ring_full /s | signer_queue_full /s | answered /s |",
+           "|---|---|---|---|---|---|---|---|---|---|"]
+    for rec in recs:
+        for case in ("calm", "flood"):
+            r = rec.get(case)
+            if r is None:
+                out.append(f"| {rec['run']} | {case} | failed: {rec.get(case + '_error', '?')} | | | | | | | |")
+                continue
+            c = r["counters"]
+            out.append(f"| {rec['run']} | {case} | {r['forwarded'] / 1e6:.2f} / {r['offered'] / 1e6:.2f} | "
+                       f"{fmt_cpu(r['dut_cpu'])} | {fmt_cpu(r['gen_cpu'])} | {c.get('port_access_rx_packets', 0):.0f} | "
+                       f"{c.get('to_control', 0):.0f} | {c.get('control_ring_full', 0):.0f} | "
+                       f"{c.get('service_signer_queue_full', 0):.0f} | {c.get('service_hk_reply_sent', 0):.0f} |")
+    cmds = getattr(ctx, "flood_cmds", None)
+    if cmds:
+        out += ["", "Per flood window, besides the forwarding commands below (mipgate's config = the transit "
+                    "`DUT.yaml` plus an `access` port `net_af_packet0,iface=<veth>`, `system.signer_cpus: \"0\"`, "
+                    "the router identity of `tests/data/send` (RSA-2048) and the RtSolPr limits raised; "
+                    "mipgate also gets `--control-socket` and `--metrics-listen`; the generator's and the sender's "
+                    f"autogroups get nice {FLOOD_GEN_NICE} through `/proc/<pid>/autogroup`):", "", "```sh"]
+        out += [shlex.join(c).replace(ROOT + "/", "") for c in cmds]
+        out.append("```")
+    last = next((rec["flood"] for rec in reversed(recs) if "flood" in rec), None)
+    if last and last.get("threads"):
+        out += ["", f"Threads in the last flood window (CPU share over the window; 'seen on' = the CPUs "
+                    f"it was found on, sampled every 250 ms):", "",
+                "| Process | Thread | Allowed CPUs | Seen on | CPU share |", "|---|---|---|---|---|"]
+        for x in last["threads"]:
+            if (x["share"] or 0) >= 0.01:
+                comm = x["comm"] + (" (main thread: control lcore)" if x.get("main") and x["proc"] == "dut" else
+                                    " (signer or CLI thread)" if x["proc"] == "dut" and x["comm"] == "mipgate" else "")
+                out.append(f"| {x['proc']} | {comm} | {x['allowed']} | "
+                           f"{','.join(str(c) for c in sorted(x['seen_on'])) or '-'} | {fmt_cpu(x['share'])} |")
+    return "\n".join(out) + "\n"
 
 
 def run_micro(ctx):
@@ -788,6 +1027,28 @@ def prov_md(ctx):
     return "\n".join(out) + ("\n" if out else "")
 
 
+def scaling_md(ctx):
+    """The 1-worker figures of this run, the base a scaling run multiplies."""
+    recs = [rec["mipgate"] for rec in ctx.details.get("transit") or [] if "mipgate" in rec]
+    if not recs:
+        return ""
+    fwd = statistics.median([r["forwarded"] for r in recs])
+    per = [r["forwarded"] / r["dut_cpu"] for r in recs if r.get("dut_cpu")]
+    return (f" Measured here with 1 worker: {fwd / 1e6:.2f} Mpps (median of {len(recs)} windows)"
+            + (f", {statistics.median(per) / 1e6:.2f} Mpps per CPU-second of the mipgate process" if per else "")
+            + "; 2 workers: not measurable on this machine (above).")
+
+
+def hk_runs_md(ctx):
+    d = ctx.details.get("hktable") or {}
+    if not d:
+        return "the scenario did not run"
+    runs = ", ".join(f"{size}: {x['runs']} run(s)" for size, x in d.items())
+    if "10M" not in d:
+        runs += "; 10M not run: it runs with MIPGATE_BENCH_HKTABLE_10M=1 or in a full non-quick run"
+    return runs
+
+
 def micro_unpaired_md(ctx):
     m = ctx.details.get("micro") or {}
     lines = [f"- `{b}`: " + ", ".join(f"`{n}`" for n in names) for b, names in m.items() if names]
@@ -801,7 +1062,7 @@ def micro_unpaired_md(ctx):
 def write_doc(path, ctx, rows, mi, elapsed):
     cmd_env = []
     for k in ("MIPGATE_BENCH_RUNS", "MIPGATE_BENCH_QUICK", "MIPGATE_BENCH_WINDOW", "MIPGATE_BENCH_WORKERS",
-              "MIPGATE_BENCH_RT"):
+              "MIPGATE_BENCH_RT", "MIPGATE_BENCH_HKTABLE_10M", "MIPGATE_BENCH_FLOOD_MBUFS"):
         if k in os.environ:
             cmd_env.append(f"{k}={os.environ[k]}")
     invocation = " ".join(cmd_env + ["scripts/bench"] + ctx.argv_scenarios)
@@ -870,20 +1131,29 @@ gen-bound, mipgate / reference is an upper bound of the true ratio.{gen_capacity
 SEND scenarios (`provision`, `invalid`): mipgate in single-lcore mode on core 0 (worker and
 control interleaved, asleep when idle), its signer threads free to use both cores, and a Python
 sender pacing RtSolPrs into a veth on either core; with 2 signer threads one of them shares a core
-with the rest. `flood`: the forwarding set-up above plus an af_packet port on a veth; the signer
-thread runs on core 0 with the generator (mipgate keeps signers off its worker cores). `hktable`:
-one thread, plus a reader thread during the fill.
+with the rest. `flood`: the forwarding set-up above plus an af_packet port on a veth; mipgate's
+worker alone on core 1; on core 0 the generator, mipgate's control lcore, its signer thread
+(`system.signer_cpus: "0"`) and the RtSolPr sender (pinned with `taskset -c 0`); the generator's
+and the sender's sessions run with autogroup nice {FLOOD_GEN_NICE}, so that the slow path gets
+what they leave of core 0 (without that the kernel gave the signer all of core 0 and the
+generator nothing: transit read 0; docs/benchmarking.md 1.4). The "flood runs" table below shows
+each thread's CPU. `hktable`: one thread, plus a reader thread during the fill.
 
-Scaling: only 1 worker is measured here (2 workers and a generator cannot run honestly on 2 cores).
-The worker design for N workers: one RX/TX queue pair per worker on every port, RSS on the IPv6
-flow hash (source, destination, and UDP/TCP ports) spreads flows over the workers, no state is
-shared on the forwarding path (docs/benchmarking.md, "Scaling").
+Scaling: only 1 worker is measured here. mipgate needs workers + 1 lcores and maps each lcore
+of `system.lcores` (EAL `-l`) to a CPU of its own, so 2 workers need 3 CPUs: on this machine
+EAL refuses them ("lcore 2 unavailable"). What N workers get from mipgate today
+(lib/fastpath/src/ports.cpp): one RX queue per worker and one TX queue per worker plus one for
+the control lcore on every port; nothing shared on the forwarding path. RSS is not configured
+yet (`rte_eth_conf` zeroed: `mq_mode` NONE), so on a NIC the flows are not spread over the RX
+queues; ring ports share one multi-consumer ring between the workers' queues
+(docs/benchmarking.md, "Scaling").{scaling_md(ctx)}
 
 ## Forwarding runs
 
 {transit_details_md(ctx) or "(the forwarding scenario did not run)"}
 
 {prov_md(ctx)}
+{flood_md(ctx)}
 {micro_unpaired_md(ctx)}
 ## Commands
 
@@ -892,8 +1162,9 @@ shared on the forwarding path (docs/benchmarking.md, "Scaling").
 ```
 {forwarding_cmds}Crypto references: `openssl speed -mr -seconds 1 rsa1024 rsa2048`,
 `openssl speed -mr -seconds 1 -bytes 64 -hmac sha1`, `openssl speed -mr -seconds 1 -bytes 320 -evp sha1`.
-Handover-key table: `build-bench/tests/bench/tables/bench_tables --benchmark_repetitions=1
---benchmark_min_time={0.05 if ctx.quick else 0.2} --benchmark_out_format=json`, once per run.
+Handover-key table: `MIPGATE_BENCH_HK_KEYS=<1048576 or 10000000> build-bench/tests/bench/tables/bench_tables
+--benchmark_repetitions=1 --benchmark_min_time={0.05 if ctx.quick else 0.2} --benchmark_out_format=json`, one
+process per run ({hk_runs_md(ctx)}).
 Micro-benchmarks: `build-bench/tests/bench/<lib>/bench_<lib> --benchmark_repetitions={ctx.runs}
 --benchmark_min_time={0.05 if ctx.quick else 0.2} --benchmark_out_format=json --benchmark_filter=<the paired ones>`
 (pairs: names differing in `ours`/`raw`, or `EXPLICIT_PAIRS` in scripts/bench.d/crypto.py).

@@ -102,6 +102,11 @@ class Proc:
     def alive(self):
         return self.p.poll() is None
 
+    def threads(self):
+        """{tid: thread_info} of the DPDK process's threads ({} when gone)."""
+        pid = self.app_pid()
+        return thread_table(pid) if pid else {}
+
     def stop(self, grace_s=6.0):
         """SIGINT (relayed by timeout to the app), then SIGKILL to our own process group."""
         if self.alive():
@@ -123,6 +128,46 @@ class Proc:
     def output(self):
         with open(self.log_path, errors="replace") as f:
             return f.read()
+
+
+def thread_table(pid):
+    """{tid: {"comm", "state", "cpu_s", "psr", "allowed"}} of every thread of `pid`: its name, state,
+    CPU time so far (user + system, s), the CPU it last ran on and the CPUs it may run on
+    (Cpus_allowed_list). Threads that vanish while being read are left out."""
+    out = {}
+    tick = os.sysconf("SC_CLK_TCK")
+    try:
+        tids = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return out
+    for tid in tids:
+        base = f"/proc/{pid}/task/{tid}"
+        try:
+            with open(base + "/stat") as f:
+                head, rest = f.read().rsplit(")", 1)
+            fields = rest.split()
+            allowed = "?"
+            with open(base + "/status") as f:
+                for line in f:
+                    if line.startswith("Cpus_allowed_list:"):
+                        allowed = line.split(":", 1)[1].strip()
+            out[int(tid)] = {"comm": head.split("(", 1)[1], "state": fields[0], "main": int(tid) == int(pid),
+                             "cpu_s": (int(fields[11]) + int(fields[12])) / tick,
+                             "psr": int(fields[36]), "allowed": allowed}
+        except (OSError, IndexError, ValueError):
+            continue
+    return out
+
+
+def thread_shares(before, after, seconds):
+    """Per thread of `after`: its info plus "share", the CPU it got over `seconds` (1.0 = a core)."""
+    out = []
+    for tid, a in sorted(after.items()):
+        b = before.get(tid)
+        d = dict(a, tid=tid)
+        d["share"] = (a["cpu_s"] - b["cpu_s"]) / seconds if b and seconds > 0 else None
+        out.append(d)
+    return out
 
 
 def wait_for(pred, timeout_s, step_s=0.1):

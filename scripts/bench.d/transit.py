@@ -132,7 +132,8 @@ def dut_command(kind, ctx, sock, prefix):
                 for a, b in (extra[2:3] or [{}])[0].items():   # optional {old line: new line}
                     y = y.replace(a, b)
             f.write(y)
-        return [ctx.mipgate, "--config", cfg, "--duration", str(int(ctx.warmup + ctx.window + 30))]
+        return [ctx.mipgate, "--config", cfg, "--duration", str(int(ctx.warmup + ctx.window + 30))] + list(
+            getattr(ctx, "mipgate_args", None) or [])   # the flood scenario: control socket + metrics
     raise ValueError(kind)
 
 
@@ -194,6 +195,18 @@ class TickSource:
         raise Failure(f"mipgate printed no counters line for {timeout_s} s ({self.log_path})")
 
 
+def set_autogroup_nice(proc, nice):
+    """Sets the nice value of `proc`'s autogroup (its session: we start every process in a session
+    of its own), i.e. its weight against the other sessions on a CPU. True when it took."""
+    pid = proc.app_pid()
+    try:
+        with open(f"/proc/{pid}/autogroup", "w") as f:
+            f.write(str(nice))
+        return True
+    except (OSError, TypeError):
+        return False
+
+
 def measure(kind, ctx, tag):
     """Runs one DUT against the generator; returns a dict of rates (pps) or raises Failure."""
     sock = os.path.join(ctx.sockdir, f"{tag}.sock")
@@ -223,6 +236,9 @@ def measure(kind, ctx, tag):
             raise Failure(f"generator did not start (log {gen_log}):\n{tail(gen_log)}")
         time.sleep(0.2)
         tgen.connect()
+        nice = getattr(ctx, "gen_autogroup_nice", None)
+        if nice is not None:
+            set_autogroup_nice(gen, nice)
         gports = tgen.ports()
         g_src, g_out = port_by_driver(gports, "net_pcap"), port_by_driver(gports, "net_memif")
         if ticks:
@@ -250,13 +266,34 @@ def measure(kind, ctx, tag):
         time.sleep(ctx.warmup)
         if not dut.alive():
             raise Failure(f"{kind} died (log {dut_log}):\n{tail(dut_log)}")
+        # Who runs where (the flood scenario): every thread of the DUT, the generator and the side
+        # processes (RtSolPr sender), their CPU share over the window and the CPUs they were seen on.
+        probe = [("dut", dut), ("gen", gen)] + list(getattr(ctx, "side_procs", None) or [])
+        probing = bool(getattr(ctx, "probe_threads", False))
+        seen = {}
         ta, da = dut_snapshot()
         ca, gca = dut.cpu_seconds(), gen.cpu_seconds()
         ga_t, ga = tgen.snapshot([g_src, g_out])
-        time.sleep(ctx.window)
+        th_a = {n: p.threads() for n, p in probe} if probing else {}
+        th_ta = time.monotonic()
+        hook = getattr(ctx, "on_window", None)
+        if hook:
+            hook("start")
+        end = time.monotonic() + ctx.window
+        while probing and time.monotonic() < end - 0.25:
+            time.sleep(0.25)
+            for n, p in probe:
+                for tid, x in p.threads().items():
+                    seen.setdefault((n, tid), {}).setdefault(x["psr"], 0)
+                    seen[(n, tid)][x["psr"]] += 1
+        time.sleep(max(0.0, end - time.monotonic()))
         tb, db = dut_snapshot()
         cb, gcb = dut.cpu_seconds(), gen.cpu_seconds()
         gb_t, gb = tgen.snapshot([g_src, g_out])
+        if hook:
+            hook("end")
+        th_b = {n: p.threads() for n, p in probe} if probing else {}
+        th_tb = time.monotonic()
         if not dut.alive():
             raise Failure(f"{kind} died during the window (log {dut_log}):\n{tail(dut_log)}")
         dt, gdt = tb - ta, gb_t - ga_t
@@ -276,6 +313,13 @@ def measure(kind, ctx, tag):
             "source": "mipgate counters line" if ticks else "telemetry /ethdev/stats",
         }
         r["saturated"] = r["sent"] < 0.99 * r["offered"]
+        if probing:
+            r["threads"] = []
+            for n, _ in probe:
+                for x in dp.thread_shares(th_a.get(n, {}), th_b.get(n, {}), th_tb - th_ta):
+                    x["proc"] = n
+                    x["seen_on"] = seen.get((n, x["tid"]), {})
+                    r["threads"].append(x)
         return r
     finally:
         tdut.close()

@@ -38,7 +38,24 @@ result<ipv6_addr> parse_cga(const invocation& inv) {
 struct baselines {
     counter_set workers;
     counter_set service;
+    counter_set fmip;
 };
+
+value binding_rows(const std::vector<binding_row>& rows) {
+    value out = array{};
+    for (const auto& b : rows) {
+        value r;
+        r.set("pcoa", b.pcoa);
+        r.set("ncoa", b.ncoa);
+        r.set("tunnel_src", b.tunnel_src);
+        r.set("remaining_s", b.remaining_s);
+        r.set("seq", b.seq);
+        r.set("encapsulated", b.encapsulated);
+        r.set("reverse", b.reverse);
+        out.push(std::move(r));
+    }
+    return out;
+}
 
 } // namespace
 
@@ -126,7 +143,7 @@ void bind_app_hooks(command_table& t, app_hooks h) {
             return counters_value(cur, inv.has_flag("all"), inv.has_flag("per-lcore"));
         });
     }
-    if (hooks->worker_counters || hooks->service_counters) {
+    if (hooks->worker_counters || hooks->service_counters || hooks->fmip_counters) {
         t.bind("clear counters", [hooks, base](const invocation&) -> result<value> {
             value v;
             if (hooks->worker_counters) {
@@ -137,6 +154,10 @@ void bind_app_hooks(command_table& t, app_hooks h) {
                 base->service = hooks->service_counters();
                 v.set("cleared_service", "service counters");
             }
+            if (hooks->fmip_counters) {
+                base->fmip = hooks->fmip_counters();
+                v.set("cleared_fmip", "fmip counters");
+            }
             return v;
         });
     }
@@ -145,6 +166,24 @@ void bind_app_hooks(command_table& t, app_hooks h) {
             const auto cur = subtract(hooks->service_counters(), base->service);
             return counters_value(cur, inv.has_flag("all"), false);
         });
+    }
+    if (hooks->fmip_counters) {
+        t.bind("show fmip", [hooks, base](const invocation& inv) -> result<value> {
+            const auto cur = subtract(hooks->fmip_counters(), base->fmip);
+            return counters_value(cur, inv.has_flag("all"), false);
+        });
+    }
+    if (hooks->bindings) {
+        // One table, two views: a PAR binding is the tunnel PCoA → NCoA (RFC 5268 §5.1).
+        auto show = [hooks](const invocation&) -> result<value> {
+            const auto rows = hooks->bindings();
+            value v;
+            v.set("count", rows.size());
+            v.set("bindings", binding_rows(rows));
+            return v;
+        };
+        t.bind("show bindings", show);
+        t.bind("show tunnels", show);
     }
     if (hooks->keys) {
         t.bind("show keys", [hooks](const invocation& inv) -> result<value> {
@@ -227,17 +266,27 @@ void bind_app_hooks(command_table& t, app_hooks h) {
             value v;
             v.set("source", hooks->config_source ? hooks->config_source() : std::string("?"));
             v.set("yaml", hooks->config_yaml());
+            if (hooks->pending_restart) {
+                value pending = array{};
+                for (const auto& o : hooks->pending_restart()) {
+                    pending.push(value(o));
+                }
+                v.set("pending_restart", std::move(pending));
+            }
             return v;
         });
     }
     if (hooks->set_log_level) {
         t.bind("set log-level", [hooks](const invocation& inv) -> result<value> {
             const auto* level = inv.arg("level");
-            if (auto r = hooks->set_log_level(*level); !r) {
+            const auto* type = inv.arg("logtype");
+            const std::string logtype = type != nullptr ? *type : std::string();
+            if (auto r = hooks->set_log_level(*level, logtype); !r) {
                 return r.err();
             }
             value v;
             v.set("log_level", *level);
+            v.set("logtype", logtype.empty() ? std::string("all") : logtype);
             return v;
         });
     }
@@ -251,6 +300,15 @@ void bind_app_hooks(command_table& t, app_hooks h) {
         }
         if (hooks->service_counters) {
             counter_metrics(hooks->service_counters(), "service_", "", fams);
+        }
+        if (hooks->fmip_counters) {
+            counter_metrics(hooks->fmip_counters(), "fmip_", "", fams);
+        }
+        if (hooks->bindings) {
+            fams.push_back(metric_family{"mipgate_fmip_bindings",
+                                         "FMIPv6 PAR bindings (PCoA to NCoA tunnels)",
+                                         metric_type::gauge,
+                                         {metric_sample{{}, hooks->bindings().size()}}});
         }
         if (hooks->keys) {
             fams.push_back(metric_family{"mipgate_handover_keys",

@@ -1,12 +1,13 @@
 #include "mipgate/cli/dpdk_hooks.hpp"
 
+#include "mipgate/control/fmip_service.hpp"
 #include "mipgate/control/send_service.hpp"
+#include "mipgate/log/log.hpp"
 #include "mipgate/control/service_counters.hpp"
 #include "mipgate/fastpath/ports.hpp"
 #include "mipgate/send/reasons.hpp"
 
 #include <rte_ethdev.h>
-#include <rte_log.h>
 
 #include <atomic>
 #include <cerrno>
@@ -44,7 +45,14 @@ public:
         }
         return row(*k);
     }
-    bool erase(const ipv6_addr& cga) override { return _svc.keys().erase(cga); }
+    bool erase(const ipv6_addr& cga) override {
+        const bool gone = _svc.keys().erase(cga);
+        if (gone) {
+            log::write(log::type::keys, log::level::notice, "handover key for %s removed by the operator (clear key)",
+                       cga.to_string().c_str());
+        }
+        return gone;
+    }
     std::uint32_t size() const override { return _svc.keys().size(); }
     std::uint32_t capacity() const override { return _svc.keys().capacity(); }
 
@@ -54,6 +62,17 @@ private:
     }
     control::send_service& _svc;
 };
+
+counter_set fmip_counter_set(const control::fmip_counters& c) {
+    counter_set s;
+    s.columns = {"total"};
+    for (std::size_t i = 0; i < control::fmip_counter_count; ++i) {
+        const auto id = static_cast<control::fmip_counter>(i);
+        s.rows.push_back(counter_row{control::to_string(id), control::is_drop(id) ? "drop" : "info",
+                                     control::describe(id), {c.get(id)}});
+    }
+    return s;
+}
 
 counter_set service_counter_set(const control::service_counters& c) {
     counter_set s;
@@ -73,20 +92,6 @@ counter_set service_counter_set(const control::service_counters& c) {
                                      {c.get(r)}});
     }
     return s;
-}
-
-int rte_level(const std::string& name) {
-    static constexpr std::pair<const char*, int> levels[] = {
-        {"emergency", RTE_LOG_EMERG}, {"alert", RTE_LOG_ALERT},     {"critical", RTE_LOG_CRIT},
-        {"error", RTE_LOG_ERR},       {"warning", RTE_LOG_WARNING}, {"notice", RTE_LOG_NOTICE},
-        {"info", RTE_LOG_INFO},       {"debug", RTE_LOG_DEBUG},
-    };
-    for (const auto& [n, l] : levels) {
-        if (name == n) {
-            return l;
-        }
-    }
-    return -1;
 }
 
 } // namespace
@@ -143,6 +148,17 @@ app_hooks make_dpdk_hooks(dpdk_hook_inputs in) {
         h.keys = std::make_shared<key_service_source>(*shared->send);
         h.service_counters = [shared] { return service_counter_set(shared->send->counters()); };
     }
+    if (shared->fmip != nullptr) {
+        h.fmip_counters = [shared] { return fmip_counter_set(shared->fmip->counters()); };
+        h.bindings = [shared] {
+            std::vector<binding_row> out;
+            for (const auto& b : shared->fmip->list_bindings(100000)) {
+                out.push_back(binding_row{b.pcoa.to_string(), b.ncoa.to_string(), b.tunnel_src.to_string(),
+                                          b.remaining_s, b.seq, b.encapsulated, b.reverse});
+            }
+            return out;
+        };
+    }
     if (shared->cfg != nullptr) {
         h.config_source = [shared] { return shared->cfg->source; };
         h.neighbors = [shared] {
@@ -155,16 +171,17 @@ app_hooks make_dpdk_hooks(dpdk_hook_inputs in) {
         };
     }
     h.config_yaml = [shared] { return shared->config_yaml; };
-    h.set_log_level = [](const std::string& level) -> result<void> {
-        const int l = rte_level(level);
-        if (l < 0) {
+    h.set_log_level = [](const std::string& level, const std::string& logtype) -> result<void> {
+        const auto l = log::parse_level(level);
+        if (!l) {
             return make_error(EINVAL, "unknown log level '" + level + "'");
         }
-        rte_log_set_global_level(static_cast<std::uint32_t>(l));
-        if (rte_log_set_level_pattern("mipgate*", static_cast<std::uint32_t>(l)) < 0) {
-            return make_error(EINVAL, "rte_log_set_level_pattern failed");
+        auto r = log::set_level(*l, logtype);
+        if (r) {
+            log::write(log::type::cli, log::level::notice, "log level of %s set to %s",
+                       logtype.empty() ? "every mipgate logtype" : logtype.c_str(), level.c_str());
         }
-        return {};
+        return r;
     };
     return h;
 }

@@ -89,24 +89,52 @@ command_table standard_table() {
         "The running configuration as YAML and the file it came from. Key material is never in it: "
         "the config names key files by path.",
         "show config", thread_contract::control_lcore));
-    t.add(entry("show bindings", {}, "Binding cache (home agent).", "show bindings",
-                thread_contract::control_lcore, "show bindings: not implemented yet (issue 5)"));
-    t.add(entry("show tunnels", {}, "FMIPv6 PAR-NAR tunnels and their remaining lifetime.",
+    t.add(entry("show bindings", {},
+                "FMIPv6 PAR bindings: PCoA, NCoA, tunnel source, remaining lifetime, FBU sequence "
+                "number, packets encapsulated and reverse-tunnelled.",
+                "show bindings", thread_contract::control_lcore,
+                "show bindings: not implemented yet (issue 5)"));
+    t.add(entry("show tunnels", {},
+                "FMIPv6 PAR tunnels PCoA -> NCoA and their remaining lifetime (the same rows as "
+                "`show bindings`).",
                 "show tunnels", thread_contract::control_lcore,
                 "show tunnels: not implemented yet (issue 5)"));
+    t.add(entry("show fmip", {flag("all", "also rows that are zero")},
+                "FMIPv6 PAR/NAR service counters (control/fmip_counters.def: FBU, HI, HAck, FBack, "
+                "bindings, proxy entries) with descriptions, since the last `clear counters`.",
+                "show fmip all", thread_contract::control_lcore,
+                "show fmip: FMIPv6 needs a router: section"));
     t.add(entry("show neighbors", {}, "Neighbor entries per port: address, MAC, state.",
                 "show neighbors", thread_contract::control_lcore));
+    arg_spec logtype = positional(
+        "logtype", "one logtype: app, send, keys, fmip, cli, config (or mipgate.<name>); default all",
+        {});
+    logtype.required = false;
     t.add(entry("set log-level",
-                {positional("level", "the new global rte_log level",
+                {positional("level", "the new rte_log level",
                             {"emergency", "alert", "critical", "error", "warning", "notice", "info",
-                             "debug"})},
-                "Sets the log level of mipgate's logtypes (rte_log).", "set log-level debug",
-                thread_contract::control_lcore));
+                             "debug"}),
+                 std::move(logtype)},
+                "Sets the rte_log level of every mipgate logtype (mipgate.app, .send, .keys, .fmip, "
+                ".cli, .config), or of one. Until the next reload or restart, which apply the "
+                "`logging` section again.",
+                "set log-level debug send", thread_contract::control_lcore));
     t.add(entry(
         "reload", {},
-        "Re-reads and validates the configuration file; if valid, applies it, otherwise keeps the "
-        "running one and reports every error.",
+        "Re-reads and validates the configuration file (also on SIGHUP). Invalid: the running "
+        "configuration stays and every file:line:col error is returned (exit 1). Valid: each "
+        "changed option is listed with its class (live, new-state, restart; docs/operations.md) "
+        "and applied unless it needs a restart. Keys, bindings and tunnels are kept.",
         "reload", thread_contract::control_lcore, "reload: not implemented yet"));
+    t.add(entry(
+        "rotate-identity", {},
+        "Loads the router key and certificate chain again from the files the configuration names "
+        "(replace the files first), validates the path to a trust anchor (RFC 3779 blocks), forms "
+        "the new CGAs and switches signing to the new key without a restart. The old identity "
+        "keeps answering for its old CGAs until router.rotation_grace_s (0: its certificate's "
+        "notAfter). Answers {router, previous, addresses, retiring_until}.",
+        "rotate-identity", thread_contract::control_lcore,
+        "rotate-identity: needs a router: section"));
     t.add(entry("metrics", {},
                 "Every counter and gauge in the Prometheus text exposition format (docs/cli.md, "
                 "Metrics).",

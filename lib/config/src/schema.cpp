@@ -3,6 +3,8 @@
 #include "files.hpp"
 #include "mipgate/config/sizing.hpp"
 
+#include <arpa/inet.h>
+
 #include <algorithm>
 #include <cctype>
 
@@ -66,7 +68,7 @@ bool ap_id_ok(std::string_view s, std::string& out) {
 void read_system(walker& w, const YAML::Node& n, system_cfg& s) {
     map_reader m(w, n, "system",
                  {"lcores", "workers", "memory_mb", "hugepages", "file_prefix", "eal_args", "mbufs",
-                  "burst", "signer_threads"});
+                  "burst", "signer_threads", "signer_cpus"});
     std::string lcores;
     if (m.str("lcores", lcores)) {
         if (parse_lcore_list(lcores)) {
@@ -97,6 +99,15 @@ void read_system(walker& w, const YAML::Node& n, system_cfg& s) {
     m.uint("mbufs", s.mbufs, 1024, (1u << 24) - 1);
     m.uint("burst", s.burst, 1, 64);
     m.uint("signer_threads", s.signer_threads, 0, 64);
+    std::string cpus;
+    if (m.str("signer_cpus", cpus)) {
+        if (cpus.empty() || parse_cpu_list(cpus)) { // empty: the default placement (app/main.cpp)
+            s.signer_cpus = cpus;
+        } else {
+            m.fail("signer_cpus", "not a CPU list like \"1\" or \"0-1\" (ids 0.." + std::to_string(max_cpu_id) +
+                                      ", no repeats): " + quote(cpus));
+        }
+    }
 }
 
 void read_port(walker& w, const YAML::Node& n, const std::string& path, port& p) {
@@ -207,8 +218,69 @@ void read_neighbor(walker& w, const YAML::Node& n, const std::string& path, neig
     m.str("port", nb.port, true);
 }
 
-void read_neighbor_router(walker& w, const YAML::Node& n, const std::string& path, neighbor_router& r) {
-    map_reader m(w, n, path, {"ap_id", "nar_mac", "nar_address", "nar_prefix", "ipsec_sa"});
+std::string read_file_name(walker& w, const YAML::Node& n, const std::string& path, const std::string& base_dir);
+
+/// An SPI: decimal or 0x-hex, 256..2^32-1 (RFC 4303 §2.1: 1..255 are reserved, 0 is local use).
+void read_spi(map_reader& m, walker& w, std::string_view key, std::uint32_t& out) {
+    if (!m.require(key)) {
+        return;
+    }
+    const YAML::Node& n = *m.find(key);
+    const std::string path = m.path(key);
+    w.remember(path, pos_of(n));
+    const std::string s = n.IsScalar() ? n.Scalar() : std::string();
+    std::string_view d = s;
+    int base = 10;
+    if (d.size() > 2 && d[0] == '0' && (d[1] == 'x' || d[1] == 'X')) {
+        d.remove_prefix(2);
+        base = 16;
+    }
+    std::uint64_t v = 0;
+    bool ok = !d.empty() && d.size() <= 10;
+    for (char c : d) {
+        const int x = (c >= '0' && c <= '9') ? c - '0'
+                      : (base == 16 && std::isxdigit(static_cast<unsigned char>(c)) != 0)
+                          ? std::tolower(static_cast<unsigned char>(c)) - 'a' + 10
+                          : -1;
+        if (x < 0) {
+            ok = false;
+            break;
+        }
+        v = v * static_cast<std::uint64_t>(base) + static_cast<std::uint64_t>(x);
+    }
+    if (!ok || v < 256 || v > 0xffffffffu) {
+        m.fail(key, "expected an SPI in 256..4294967295 (decimal or 0x hex), got " +
+                        (n.IsScalar() ? quote(s) : kind_name(n)));
+        return;
+    }
+    out = static_cast<std::uint32_t>(v);
+}
+
+/// neighbor_routers[].ipsec (RFC 5268 §10; pending: validated and shown, not used yet).
+void read_neighbor_ipsec(walker& w, const YAML::Node& n, const std::string& path, const std::string& base_dir,
+                         neighbor_ipsec& s) {
+    map_reader m(w, n, path, {"spi_out", "spi_in", "auth", "key_file"});
+    if (!m.ok()) {
+        return;
+    }
+    read_spi(m, w, "spi_out", s.spi_out);
+    read_spi(m, w, "spi_in", s.spi_in);
+    std::string auth;
+    if (m.str("auth", auth)) {
+        if (auth == "hmac-sha256" || auth == "hmac-sha1") {
+            s.auth = auth;
+        } else {
+            m.fail("auth", "expected one of hmac-sha256, hmac-sha1, got " + quote(auth));
+        }
+    }
+    if (m.require("key_file")) {
+        s.key_file = read_file_name(w, *m.find("key_file"), m.path("key_file"), base_dir);
+    }
+}
+
+void read_neighbor_router(walker& w, const YAML::Node& n, const std::string& path, const std::string& base_dir,
+                          neighbor_router& r) {
+    map_reader m(w, n, path, {"ap_id", "nar_mac", "nar_address", "nar_prefix", "ipsec_sa", "ipsec"});
     std::string ap;
     if (m.str("ap_id", ap, true) && !ap_id_ok(ap, r.ap_id)) {
         r.ap_id.clear();
@@ -218,6 +290,10 @@ void read_neighbor_router(walker& w, const YAML::Node& n, const std::string& pat
     m.addr("nar_address", r.nar_address, true);
     m.prefix("nar_prefix", r.nar_prefix, true, true);
     m.str("ipsec_sa", r.ipsec_sa);
+    if (const YAML::Node* s = m.section("ipsec")) {
+        r.ipsec.emplace();
+        read_neighbor_ipsec(w, *s, m.path("ipsec"), base_dir, *r.ipsec);
+    }
 }
 
 /// Reads one file name, resolves it and checks it can be read; empty on error.
@@ -240,7 +316,8 @@ std::string read_file_name(walker& w, const YAML::Node& n, const std::string& pa
 }
 
 void read_router(walker& w, const YAML::Node& n, const std::string& base_dir, router_identity& r) {
-    map_reader m(w, n, "router", {"key_file", "cert_chain", "trust_anchors", "cga_sec", "cga_params_file"});
+    map_reader m(w, n, "router", {"key_file", "cert_chain", "trust_anchors", "cga_sec", "cga_params_file",
+                                  "ra_interval_min_s", "ra_interval_max_s", "rotation_grace_s"});
     if (!m.ok()) {
         return;
     }
@@ -270,10 +347,15 @@ void read_router(walker& w, const YAML::Node& n, const std::string& base_dir, ro
     if (m.str("cga_params_file", params) && !params.empty()) {
         r.cga_params_file = resolve_path(base_dir, params);
     }
+    // RFC 4861 §6.2.1 allows 4..1800 (max) and 3..0.75*max (min); below that only for tests.
+    m.uint("ra_interval_min_s", r.ra_interval_min_s, 1, 1800);
+    m.uint("ra_interval_max_s", r.ra_interval_max_s, 1, 1800);
+    m.uint("rotation_grace_s", r.rotation_grace_s, 0, 31u * 24 * 3600);
 }
 
-void read_handover_keys(walker& w, const YAML::Node& n, handover_key_policy& h) {
-    map_reader m(w, n, "handover_keys", {"lifetime_s", "algorithms", "capacity", "max_tunnel_lifetime_s"});
+void read_handover_keys(walker& w, const YAML::Node& n, const std::string& base_dir, handover_key_policy& h) {
+    map_reader m(w, n, "handover_keys",
+                 {"lifetime_s", "algorithms", "capacity", "max_tunnel_lifetime_s", "preload_file"});
     m.uint("lifetime_s", h.lifetime_s, 1, 65535);
     if (m.has("algorithms")) {
         if (auto names = m.list("algorithms")) {
@@ -307,6 +389,46 @@ void read_handover_keys(walker& w, const YAML::Node& n, handover_key_policy& h) 
     }
     m.uint("capacity", h.capacity, 64, 1u << 24);
     m.uint("max_tunnel_lifetime_s", h.max_tunnel_lifetime_s, 1, 65535);
+    if (const YAML::Node* f = m.find("preload_file")) {
+        h.preload_file = read_file_name(w, *f, m.path("preload_file"), base_dir);
+    }
+}
+
+void read_fmip(walker& w, const YAML::Node& n, fmip_cfg& f) {
+    map_reader m(w, n, "fmip", {"roles", "hi_retries", "hi_timeout_ms", "proxy_nd_lifetime_ms", "bindings"});
+    if (!m.ok()) {
+        return;
+    }
+    if (m.has("roles")) {
+        if (auto roles = m.list("roles")) {
+            bool par = false;
+            bool nar = false;
+            bool bad = false;
+            for (std::size_t i = 0; i < roles->size(); ++i) {
+                const std::string ipath = item(m.path("roles"), i);
+                auto s = read_string(w, (*roles)[i], ipath);
+                if (!s) {
+                    bad = true;
+                } else if ((*s == "par" && par) || (*s == "nar" && nar)) {
+                    w.error_at(ipath, "role " + quote(*s) + " listed twice");
+                    bad = true;
+                } else if (*s == "par" || *s == "nar") {
+                    (*s == "par" ? par : nar) = true;
+                } else {
+                    w.error_at(ipath, "unknown role " + quote(*s) + " (known: par, nar)");
+                    bad = true;
+                }
+            }
+            if (!bad) {
+                f.par = par; // an empty list turns both roles off
+                f.nar = nar;
+            }
+        }
+    }
+    m.uint("hi_retries", f.hi_retries, 0, 10);
+    m.uint("hi_timeout_ms", f.hi_timeout_ms, 10, 10000);
+    m.uint("proxy_nd_lifetime_ms", f.proxy_nd_lifetime_ms, 100, 600000);
+    m.uint("bindings", f.bindings, 64, 1u << 24);
 }
 
 void read_limits(walker& w, const YAML::Node& n, limits_cfg& l) {
@@ -349,6 +471,80 @@ void read_generator(walker& w, const YAML::Node& n, traffic_generator& g) {
     m.addr("source", g.source);
 }
 
+/// "127.0.0.1:9464" or "[::1]:9464": a numeric address and a port 1..65535.
+bool listen_address_ok(std::string_view s) {
+    const auto colon = s.rfind(':');
+    if (colon == std::string_view::npos || colon == 0 || colon + 1 == s.size() || s.size() - colon - 1 > 5) {
+        return false;
+    }
+    const std::string_view port = s.substr(colon + 1);
+    if (!std::all_of(port.begin(), port.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+        return false;
+    }
+    const unsigned long p = std::stoul(std::string(port));
+    if (p == 0 || p > 65535) {
+        return false;
+    }
+    std::string host(s.substr(0, colon));
+    unsigned char buf[16];
+    if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+        return inet_pton(AF_INET6, host.substr(1, host.size() - 2).c_str(), buf) == 1;
+    }
+    return inet_pton(AF_INET, host.c_str(), buf) == 1;
+}
+
+void read_control(walker& w, const YAML::Node& n, control_cfg& c) {
+    map_reader m(w, n, "control", {"socket", "metrics_listen"});
+    std::string sock;
+    if (m.str("socket", sock)) {
+        // sockaddr_un.sun_path holds 108 bytes with the terminating NUL.
+        if (!sock.empty() && (sock[0] != '/' || sock.size() > 107)) {
+            m.fail("socket", "must be an absolute path of at most 107 bytes, or \"\" (no socket): " + quote(sock));
+        } else {
+            c.socket = sock;
+        }
+    }
+    std::string listen;
+    if (m.str("metrics_listen", listen)) {
+        if (listen.empty() || listen_address_ok(listen)) {
+            c.metrics_listen = listen;
+        } else {
+            m.fail("metrics_listen",
+                   "not a numeric ADDR:PORT like \"127.0.0.1:9464\" or \"[::1]:9464\": " + quote(listen));
+        }
+    }
+}
+
+void read_log_level(map_reader& m, std::string_view key, std::string& out) {
+    std::string level;
+    if (!m.str(key, level)) {
+        return;
+    }
+    if (std::find(std::begin(log_level_names), std::end(log_level_names), level) == std::end(log_level_names)) {
+        m.fail(key, "unknown log level " + quote(level) +
+                        " (emergency, alert, critical, error, warning, notice, info, debug)");
+        return;
+    }
+    out = level;
+}
+
+void read_logging(walker& w, const YAML::Node& n, logging_cfg& l) {
+    map_reader m(w, n, "logging", {"level", "types", "rate_per_s", "burst"});
+    read_log_level(m, "level", l.level);
+    if (const YAML::Node* t = m.section("types")) {
+        map_reader tm(w, *t, m.path("types"), {"app", "send", "keys", "fmip", "cli", "config"});
+        for (const char* name : log_type_names) {
+            std::string level;
+            read_log_level(tm, name, level);
+            if (!level.empty()) {
+                l.types.emplace_back(name, level);
+            }
+        }
+    }
+    m.uint("rate_per_s", l.rate_per_s, 0, 1000000);
+    m.uint("burst", l.burst, 1, 1000000);
+}
+
 template <class T, class F>
 void read_list_of(walker& w, map_reader& top, std::string_view key, bool required, std::vector<T>& out,
                   F read_one) {
@@ -367,8 +563,8 @@ void read_list_of(walker& w, map_reader& top, std::string_view key, bool require
 
 void read_document(walker& w, const YAML::Node& root, const std::string& base_dir, config& c) {
     map_reader top(w, root, "",
-                   {"system", "ports", "routes", "neighbors", "neighbor_routers", "router", "handover_keys",
-                    "limits", "generator"});
+                   {"system", "ports", "routes", "neighbors", "neighbor_routers", "router", "handover_keys", "fmip",
+                    "limits", "generator", "control", "logging"});
     if (!top.ok()) {
         return;
     }
@@ -381,19 +577,31 @@ void read_document(walker& w, const YAML::Node& root, const std::string& base_di
     }
     read_list_of(w, top, "routes", false, c.routes, read_route);
     read_list_of(w, top, "neighbors", false, c.neighbors, read_neighbor);
-    read_list_of(w, top, "neighbor_routers", false, c.neighbor_routers, read_neighbor_router);
+    read_list_of(w, top, "neighbor_routers", false, c.neighbor_routers,
+                 [&base_dir](walker& wk, const YAML::Node& n, const std::string& path, neighbor_router& r) {
+                     read_neighbor_router(wk, n, path, base_dir, r);
+                 });
     if (const YAML::Node* n = top.section("router")) {
         c.router.emplace();
         read_router(w, *n, base_dir, *c.router);
     }
     if (const YAML::Node* n = top.section("handover_keys")) {
-        read_handover_keys(w, *n, c.handover_keys);
+        read_handover_keys(w, *n, base_dir, c.handover_keys);
+    }
+    if (const YAML::Node* n = top.section("fmip")) {
+        read_fmip(w, *n, c.fmip);
     }
     if (const YAML::Node* n = top.section("limits")) {
         read_limits(w, *n, c.limits);
     }
     if (const YAML::Node* n = top.section("generator")) {
         read_generator(w, *n, c.generator);
+    }
+    if (const YAML::Node* n = top.section("control")) {
+        read_control(w, *n, c.control);
+    }
+    if (const YAML::Node* n = top.section("logging")) {
+        read_logging(w, *n, c.logging);
     }
 }
 

@@ -6,6 +6,7 @@
 #include "yaml_walk.hpp"
 
 #include <string>
+#include <string_view>
 
 namespace mipgate::config::detail {
 
@@ -15,6 +16,12 @@ struct algorithm_name {
     unsigned at;
 };
 inline constexpr algorithm_name algorithm_names[] = {{"hmac-sha256", 1}, {"hmac-sha1", 0}};
+
+/// logging.level / logging.types values (rte_log levels, lib/log) and the logtypes of
+/// logging.types (lib/log's "mipgate.<name>").
+inline constexpr std::string_view log_level_names[] = {"emergency", "alert",  "critical", "error",
+                                                       "warning",   "notice", "info",     "debug"};
+inline constexpr const char* log_type_names[] = {"app", "send", "keys", "fmip", "cli", "config"};
 
 /// Reads the top-level mapping `root` into `c`; relative file paths resolve against `base_dir`.
 void read_document(walker& w, const YAML::Node& root, const std::string& base_dir, config& c);

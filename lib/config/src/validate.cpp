@@ -149,6 +149,18 @@ void check_neighbor_routers(walker& w, const config& c) {
         if (r.ap_id.empty() || w.is_bad(path + ".ap_id")) {
             continue;
         }
+        // RFC 4301 §4.1: inbound SAs are told apart by SPI, so two neighbours cannot share one.
+        if (r.ipsec && r.ipsec->spi_in != 0 && !w.any_bad_under(path + ".ipsec")) {
+            for (std::size_t j = 0; j < i; ++j) {
+                const auto& o = c.neighbor_routers[j].ipsec;
+                if (o && o->spi_in == r.ipsec->spi_in) {
+                    w.error_at(path + ".ipsec.spi_in", "SPI " + std::to_string(r.ipsec->spi_in) +
+                                                           " is already the spi_in of " +
+                                                           item("neighbor_routers", j));
+                    break;
+                }
+            }
+        }
         for (std::size_t j = 0; j < i; ++j) {
             if (c.neighbor_routers[j].ap_id == r.ap_id) {
                 w.error_at(path + ".ap_id", "duplicate access point " + quote(r.ap_id) + " (first at " +
@@ -213,6 +225,17 @@ void collect_warnings(const config& c, std::vector<diagnostic>& out, walker& w) 
 
 } // namespace
 
+void check_router(walker& w, const config& c) {
+    if (!c.router || w.is_bad("router.ra_interval_min_s") || w.is_bad("router.ra_interval_max_s")) {
+        return;
+    }
+    if (c.router->ra_interval_min_s > c.router->ra_interval_max_s) {
+        w.error_at("router.ra_interval_min_s", std::to_string(c.router->ra_interval_min_s) +
+                                                   " is greater than router.ra_interval_max_s (" +
+                                                   std::to_string(c.router->ra_interval_max_s) + ")");
+    }
+}
+
 void validate(walker& w, const config& c, std::vector<diagnostic>& warnings) {
     bool names_trusted = port_names_trusted(w, c);
     check_ports(w, c);
@@ -220,6 +243,7 @@ void validate(walker& w, const config& c, std::vector<diagnostic>& warnings) {
     check_neighbors(w, c, names_trusted);
     check_routes(w, c, names_trusted);
     check_neighbor_routers(w, c);
+    check_router(w, c);
     check_limits(w, c);
     check_generator(w, c, names_trusted);
     collect_warnings(c, warnings, w);

@@ -45,6 +45,7 @@ struct fixture : ::testing::Test {
     counter_set workers;
     std::shared_ptr<fake_keys> keys = std::make_shared<fake_keys>();
     std::string level;
+    std::string logtype;
     command_table t = standard_table();
 
     void SetUp() override {
@@ -67,8 +68,9 @@ struct fixture : ::testing::Test {
         };
         h.config_source = [] { return std::string("/etc/m.yaml"); };
         h.config_yaml = [] { return std::string("system:\n  lcores: 0-1\n"); };
-        h.set_log_level = [this](const std::string& l) -> result<void> {
+        h.set_log_level = [this](const std::string& l, const std::string& type) -> result<void> {
             level = l;
+            logtype = type;
             return {};
         };
         bind_app_hooks(t, std::move(h));
@@ -154,6 +156,12 @@ TEST_F(fixture, PortsConfigLogLevel) {
     r = t.execute(w("set log-level debug"));
     ASSERT_TRUE(r.ok());
     EXPECT_EQ(level, "debug");
+    EXPECT_EQ(logtype, "");
+    EXPECT_EQ(*r->find("logtype"), value("all"));
+    r = t.execute(w("set log-level info send"));
+    ASSERT_TRUE(r.ok());
+    EXPECT_EQ(level, "info");
+    EXPECT_EQ(logtype, "send");
     // Unbound hooks keep their message.
     EXPECT_EQ(t.execute(w("show neighbors")).err().code, ENOSYS);
     EXPECT_EQ(t.execute(w("reload")).err().message, "reload: not implemented yet");
@@ -170,6 +178,49 @@ TEST_F(fixture, MetricsHasEveryFamily) {
           "mipgate_service_rtsolpr_received_total 3\n", "# TYPE mipgate_handover_keys gauge\n",
           "mipgate_handover_keys 1\n", "mipgate_handover_keys_capacity 64\n",
           "mipgate_port_rx_packets_total{port=\"p0\"} 10\n"}) {
+        EXPECT_NE(text.find(s), std::string::npos) << s;
+    }
+}
+
+// FMIPv6 (helper SVC): show fmip with the clear baseline, show bindings = show tunnels, metrics.
+TEST(FmipHooks, ShowFmipBindingsTunnelsAndMetrics) {
+    command_table t = standard_table();
+    EXPECT_EQ(t.execute(w("show fmip")).err().message, "show fmip: FMIPv6 needs a router: section");
+    counter_set fmip{{"total"},
+                     {{"hi_sent", "info", "Handover Initiate sent", {3}},
+                      {"fbu_stale_seq", "drop", "stale FBU", {0}}}};
+    app_hooks h;
+    h.fmip_counters = [&fmip] { return fmip; };
+    h.bindings = [] {
+        return std::vector<binding_row>{
+            {"2001:db8:1::10", "2001:db8:2::10", "2001:db8:1::1", 12, 7, 100, 5}};
+    };
+    bind_app_hooks(t, std::move(h));
+    auto r = t.execute(w("show fmip"));
+    ASSERT_TRUE(r.ok());
+    ASSERT_EQ(r->find("counters")->as_array().size(), 1u); // zero rows hidden
+    EXPECT_EQ(t.execute(w("show fmip all"))->find("counters")->as_array().size(), 2u);
+    ASSERT_TRUE(t.execute(w("clear counters")).ok());
+    EXPECT_TRUE(t.execute(w("show fmip"))->find("counters")->as_array().empty());
+    for (const char* cmd : {"show bindings", "show tunnels"}) {
+        r = t.execute(w(cmd));
+        ASSERT_TRUE(r.ok()) << cmd;
+        EXPECT_EQ(r->find("count")->as_u64(), 1u);
+        const auto& row = r->find("bindings")->as_array().at(0);
+        EXPECT_EQ(row.find("pcoa")->as_string(), "2001:db8:1::10");
+        EXPECT_EQ(row.find("ncoa")->as_string(), "2001:db8:2::10");
+        EXPECT_EQ(row.find("tunnel_src")->as_string(), "2001:db8:1::1");
+        EXPECT_EQ(row.find("remaining_s")->as_u64(), 12u);
+        EXPECT_EQ(row.find("seq")->as_u64(), 7u);
+        EXPECT_EQ(row.find("encapsulated")->as_u64(), 100u);
+        EXPECT_EQ(row.find("reverse")->as_u64(), 5u);
+    }
+    const auto m = t.execute(w("metrics"));
+    ASSERT_TRUE(m.ok());
+    const auto& text = m->as_string();
+    for (const char* s : {"# TYPE mipgate_fmip_hi_sent_total counter\n", "mipgate_fmip_hi_sent_total 3\n",
+                          "mipgate_fmip_fbu_stale_seq_total 0\n", "# TYPE mipgate_fmip_bindings gauge\n",
+                          "mipgate_fmip_bindings 1\n"}) {
         EXPECT_NE(text.find(s), std::string::npos) << s;
     }
 }

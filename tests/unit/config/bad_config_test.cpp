@@ -61,7 +61,7 @@ ports:
   - name: a
 )",
      {"bad.yaml:2:3: system.colour: unknown key; expected one of: lcores, workers, memory_mb, hugepages, "
-      "file_prefix, eal_args, mbufs, burst, signer_threads"}},
+      "file_prefix, eal_args, mbufs, burst, signer_threads, signer_cpus"}},
     {"unknown_port_key", R"(ports:
   - name: a
     speed: 10G
@@ -112,6 +112,36 @@ ports:
   - name: a
 )",
      {"bad.yaml:2:19: system.signer_threads: 65 is out of range 0..64"}},
+    {"bad_signer_cpu_list", R"(system:
+  signer_cpus: 0-x
+ports:
+  - name: a
+)",
+     {R"(bad.yaml:2:16: system.signer_cpus: not a CPU list like "1" or "0-1" (ids 0..1023, no repeats): "0-x")"}},
+    {"signer_cpu_range_backwards", R"(system:
+  signer_cpus: "2-1"
+ports:
+  - name: a
+)",
+     {R"(bad.yaml:2:16: system.signer_cpus: not a CPU list like "1" or "0-1" (ids 0..1023, no repeats): "2-1")"}},
+    {"signer_cpu_repeated", R"(system:
+  signer_cpus: "0-1,1"
+ports:
+  - name: a
+)",
+     {R"(bad.yaml:2:16: system.signer_cpus: not a CPU list like "1" or "0-1" (ids 0..1023, no repeats): "0-1,1")"}},
+    {"signer_cpu_too_high", R"(system:
+  signer_cpus: 1024
+ports:
+  - name: a
+)",
+     {R"(bad.yaml:2:16: system.signer_cpus: not a CPU list like "1" or "0-1" (ids 0..1023, no repeats): "1024")"}},
+    {"signer_cpus_not_a_string", R"(system:
+  signer_cpus: [0, 1]
+ports:
+  - name: a
+)",
+     {R"(bad.yaml:2:16: system.signer_cpus: expected a string, got a list)"}},
     {"bad_lcore_list", R"(system:
   lcores: 0-x
 ports:
@@ -161,6 +191,25 @@ router:
      {R"(bad.yaml:4:13: router.key_file: cannot read "/nonexistent/key.pem": No such file or directory)",
       R"(bad.yaml:5:16: router.cert_chain[0]: cannot read "/nonexistent/cert.pem": No such file or directory)",
       "bad.yaml:6:12: router.cga_sec: 3 is out of range 0..2"}},
+    {"router_ra_intervals", R"(ports:
+  - name: a
+router:
+  key_file: /nonexistent/key.pem
+  cert_chain: [/nonexistent/cert.pem]
+  ra_interval_min_s: 30
+  ra_interval_max_s: 20
+  rotation_grace_s: 99999999
+)",
+     {R"(bad.yaml:4:13: router.key_file: cannot read "/nonexistent/key.pem": No such file or directory)",
+      R"(bad.yaml:5:16: router.cert_chain[0]: cannot read "/nonexistent/cert.pem": No such file or directory)",
+      "bad.yaml:6:22: router.ra_interval_min_s: 30 is greater than router.ra_interval_max_s (20)",
+      "bad.yaml:8:21: router.rotation_grace_s: 99999999 is out of range 0..2678400"}},
+    {"preload_file_missing", R"(ports:
+  - name: a
+handover_keys:
+  preload_file: /nonexistent/keys.txt
+)",
+     {R"(bad.yaml:4:17: handover_keys.preload_file: cannot read "/nonexistent/keys.txt": No such file or directory)"}},
     {"router_without_key", R"(ports:
   - name: a
 router:
@@ -333,6 +382,77 @@ neighbor_routers:
     nar_prefix: "2001:db8:9::/64"
 )",
      {R"(bad.yaml:4:12: neighbor_routers[0].ap_id: not a link-layer id of 1..32 hex bytes like "02:aa:bb:cc:dd:01": "zz:01")"}},
+    {"fmip_unknown_role", R"(ports:
+  - name: a
+fmip:
+  roles: [par, nap]
+)",
+     {R"(bad.yaml:4:16: fmip.roles[1]: unknown role "nap" (known: par, nar))"}},
+    {"fmip_role_twice", R"(ports:
+  - name: a
+fmip:
+  roles: [nar, nar]
+)",
+     {R"(bad.yaml:4:16: fmip.roles[1]: role "nar" listed twice)"}},
+    {"fmip_ranges", R"(ports:
+  - name: a
+fmip:
+  hi_retries: 11
+  hi_timeout_ms: 5
+  proxy_nd_lifetime_ms: 99
+  bindings: 10
+)",
+     {"bad.yaml:4:15: fmip.hi_retries: 11 is out of range 0..10",
+      "bad.yaml:5:18: fmip.hi_timeout_ms: 5 is out of range 10..10000",
+      "bad.yaml:6:25: fmip.proxy_nd_lifetime_ms: 99 is out of range 100..600000",
+      "bad.yaml:7:13: fmip.bindings: 10 is out of range 64..16777216"}},
+    {"fmip_unknown_key", R"(ports:
+  - name: a
+fmip:
+  hi_timout_ms: 100
+)",
+     {R"(bad.yaml:4:3: fmip.hi_timout_ms: unknown key; did you mean "hi_timeout_ms"?)"}},
+    {"neighbor_ipsec_fields", R"(ports:
+  - name: a
+neighbor_routers:
+  - ap_id: "02:01"
+    nar_mac: "02:00:00:00:00:09"
+    nar_address: "2001:db8:9::1"
+    nar_prefix: "2001:db8:9::/64"
+    ipsec:
+      spi_out: 0x10
+      spi_in: 0x1g02
+      auth: hmac-md5
+)",
+     {"bad.yaml:9:7: neighbor_routers[0].ipsec.key_file: missing required key",
+      R"(bad.yaml:9:16: neighbor_routers[0].ipsec.spi_out: expected an SPI in 256..4294967295 (decimal or 0x hex), got "0x10")",
+      R"(bad.yaml:10:15: neighbor_routers[0].ipsec.spi_in: expected an SPI in 256..4294967295 (decimal or 0x hex), got "0x1g02")",
+      R"(bad.yaml:11:13: neighbor_routers[0].ipsec.auth: expected one of hmac-sha256, hmac-sha1, got "hmac-md5")"}},
+    {"neighbor_ipsec_unreadable_key", R"(ports:
+  - name: a
+neighbor_routers:
+  - ap_id: "02:01"
+    nar_mac: "02:00:00:00:00:09"
+    nar_address: "2001:db8:9::1"
+    nar_prefix: "2001:db8:9::/64"
+    ipsec: {spi_out: 4097, spi_in: 4098, key_file: /nonexistent/par-nar.key}
+)",
+     {R"(bad.yaml:8:52: neighbor_routers[0].ipsec.key_file: cannot read "/nonexistent/par-nar.key": No such file or directory)"}},
+    {"neighbor_ipsec_spi_in_shared", R"(ports:
+  - name: a
+neighbor_routers:
+  - ap_id: "02:01"
+    nar_mac: "02:00:00:00:00:09"
+    nar_address: "2001:db8:9::1"
+    nar_prefix: "2001:db8:9::/64"
+    ipsec: {spi_out: 4097, spi_in: 4098, key_file: /etc/passwd}
+  - ap_id: "02:02"
+    nar_mac: "02:00:00:00:00:0a"
+    nar_address: "2001:db8:a::1"
+    nar_prefix: "2001:db8:a::/64"
+    ipsec: {spi_out: 4099, spi_in: 0x1002, key_file: /etc/passwd}
+)",
+     {"bad.yaml:13:36: neighbor_routers[1].ipsec.spi_in: SPI 4098 is already the spi_in of neighbor_routers[0]"}},
     {"yaml_syntax_error", "ports: [a, b\n", {"bad.yaml:2:1: yaml: syntax error: end of sequence flow not found"}},
     {"yaml_tab_indent", "ports:\n  - name: a\n\t- name: b\n",
      {"bad.yaml:3:1: yaml: syntax error: illegal tab when looking for indentation"}},

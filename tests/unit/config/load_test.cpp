@@ -211,6 +211,7 @@ TEST(load_good, defaults_fill_absent_keys) {
     EXPECT_EQ(c.system.mbufs, 8191u);
     EXPECT_EQ(c.system.burst, 32u);
     EXPECT_EQ(c.system.signer_threads, 1u);
+    EXPECT_EQ(c.system.signer_cpus, "");
     ASSERT_EQ(c.ports.size(), 1u);
     EXPECT_EQ(c.ports[0].kind, port_kind::ring);
     EXPECT_EQ(c.ports[0].devargs, "");
@@ -238,6 +239,62 @@ TEST(load_good, defaults_fill_absent_keys) {
     EXPECT_FALSE(c.generator.enabled);
 }
 
+TEST(load_good, fmip_section_and_neighbor_ipsec) {
+    auto d = load_string("ports:\n  - name: a\n", "f0.yaml");
+    ASSERT_TRUE(d.cfg) << errors_of(d);
+    EXPECT_TRUE(d.cfg->fmip.par);
+    EXPECT_TRUE(d.cfg->fmip.nar);
+    EXPECT_EQ(d.cfg->fmip.hi_retries, 3u);
+    EXPECT_EQ(d.cfg->fmip.hi_timeout_ms, 200u);
+    EXPECT_EQ(d.cfg->fmip.proxy_nd_lifetime_ms, 1500u);
+    EXPECT_EQ(d.cfg->fmip.bindings, 65536u);
+
+    auto r = load_string(R"(ports:
+  - name: a
+fmip:
+  roles: [nar]
+  hi_retries: 0
+  hi_timeout_ms: 50
+  proxy_nd_lifetime_ms: 3000
+  bindings: 1024
+neighbor_routers:
+  - ap_id: "02:00:00:00:00:02"
+    nar_mac: "02:00:00:00:00:22"
+    nar_address: "2001:db8:2::1"
+    nar_prefix: "2001:db8:2::/64"
+    ipsec:
+      spi_out: 0x1001
+      spi_in: 4098
+      auth: hmac-sha1
+      key_file: /etc/passwd
+  - ap_id: "02:00:00:00:00:03"
+    nar_mac: "02:00:00:00:00:33"
+    nar_address: "2001:db8:3::1"
+    nar_prefix: "2001:db8:3::/64"
+)",
+                         "f1.yaml");
+    ASSERT_TRUE(r.cfg) << errors_of(r);
+    const auto& f = r.cfg->fmip;
+    EXPECT_FALSE(f.par);
+    EXPECT_TRUE(f.nar);
+    EXPECT_EQ(f.hi_retries, 0u);
+    EXPECT_EQ(f.hi_timeout_ms, 50u);
+    EXPECT_EQ(f.proxy_nd_lifetime_ms, 3000u);
+    EXPECT_EQ(f.bindings, 1024u);
+    ASSERT_EQ(r.cfg->neighbor_routers.size(), 2u);
+    ASSERT_TRUE(r.cfg->neighbor_routers[0].ipsec);
+    EXPECT_EQ(r.cfg->neighbor_routers[0].ipsec->spi_out, 0x1001u);
+    EXPECT_EQ(r.cfg->neighbor_routers[0].ipsec->spi_in, 4098u);
+    EXPECT_EQ(r.cfg->neighbor_routers[0].ipsec->auth, "hmac-sha1");
+    EXPECT_EQ(r.cfg->neighbor_routers[0].ipsec->key_file, "/etc/passwd");
+    EXPECT_FALSE(r.cfg->neighbor_routers[1].ipsec);
+
+    auto none = load_string("ports:\n  - name: a\nfmip:\n  roles: []\n", "f2.yaml");
+    ASSERT_TRUE(none.cfg) << errors_of(none);
+    EXPECT_FALSE(none.cfg->fmip.par);
+    EXPECT_FALSE(none.cfg->fmip.nar);
+}
+
 TEST(load_good, null_values_mean_default) {
     auto r = load_string("system:\n  workers:\n  eal_args:\nports:\n  - name: a\n    mac: ~\nrouter:\n", "n.yaml");
     ASSERT_TRUE(r.cfg) << errors_of(r);
@@ -253,6 +310,28 @@ TEST(load_good, single_lcore_runs_one_worker) {
     ASSERT_TRUE(r.cfg) << errors_of(r);
     EXPECT_EQ(r.cfg->system.lcores, "0");
     EXPECT_EQ(r.cfg->system.signer_threads, 0u);
+}
+
+// system.signer_cpus: kept as written (app/main.cpp turns it into the signer threads' affinity);
+// empty means the default placement.
+TEST(load_good, signer_cpus_lists) {
+    for (const char* list : {"1", "0-1", "0,2-3", "1023", ""}) {
+        auto r = load_string(std::string("system:\n  signer_cpus: \"") + list + "\"\nports: [{name: a}]\n",
+                             "cpus.yaml");
+        ASSERT_TRUE(r.cfg) << list << ": " << errors_of(r);
+        EXPECT_EQ(r.cfg->system.signer_cpus, list);
+    }
+    auto r = load_string("system:\n  signer_cpus: 1\nports: [{name: a}]\n", "cpus.yaml"); // a plain YAML int
+    ASSERT_TRUE(r.cfg) << errors_of(r);
+    EXPECT_EQ(r.cfg->system.signer_cpus, "1");
+    auto ids = mipgate::config::parse_cpu_list("0,2-3");
+    ASSERT_TRUE(ids);
+    EXPECT_EQ(*ids, (std::vector<unsigned>{0, 2, 3}));
+    EXPECT_FALSE(mipgate::config::parse_cpu_list(""));
+    EXPECT_FALSE(mipgate::config::parse_cpu_list("0,,1"));
+    EXPECT_FALSE(mipgate::config::parse_cpu_list("0 -1"));
+    EXPECT_TRUE(mipgate::config::parse_lcore_list("127"));
+    EXPECT_FALSE(mipgate::config::parse_lcore_list("128")); // lcores keep their own, lower bound
 }
 
 TEST(load_good, algorithm_order_is_preference_order) {

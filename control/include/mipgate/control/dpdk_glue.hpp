@@ -13,6 +13,7 @@ struct rte_ring;
 namespace mipgate::control {
 
 class send_service;
+class fmip_service;
 
 /// Creates the worker → control ring: `size` slots (power of two), multi-producer enqueue
 /// (workers, rte_ring_enqueue / enqueue_burst), single-consumer dequeue (the control lcore).
@@ -46,5 +47,12 @@ struct control_io_stats {
 /// (packets + frames) so the caller can idle when it is 0.
 /// Control lcore only; allocates (packet copies, reply vectors); never blocks.
 unsigned control_poll(send_service& svc, const control_io& io, control_io_stats& stats, unsigned budget = 64);
+
+/// control_poll with the FMIPv6 service: ring packets that are Mobility Headers (verified FBUs)
+/// or ICMPv6 154 subtype 4/5 (HI, HAck) go to `fmip`, the rest to `svc`; its timers run
+/// (fmip_service::tick) and its frames go out like the SEND replies. `fmip` may be null.
+/// Control lcore only; allocates; never blocks.
+unsigned control_poll(send_service& svc, fmip_service* fmip, const control_io& io, control_io_stats& stats,
+                      unsigned budget = 64);
 
 } // namespace mipgate::control

@@ -10,12 +10,15 @@
 #include "mipgate/common/ipv6_addr.hpp"
 #include "mipgate/common/secret_bytes.hpp"
 #include "mipgate/config/config.hpp"
+#include "mipgate/control/rate_limit.hpp"
 #include "mipgate/tables/key_table.hpp"
 
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace mipgate::control {
@@ -59,6 +62,18 @@ public:
     /// Removes one key (forwarding for the PCoA ended). Control side; takes the mutex.
     bool erase(const ipv6_addr& cga);
 
+    /// Calls `fn` with the CGA's record (live or not) while holding the writer mutex, so the
+    /// record cannot be retired meanwhile (FBack signing). False when there is none. `fn` must not
+    /// call back into the service. Control side; takes the mutex; never allocates.
+    bool with_key(const ipv6_addr& cga, const std::function<void(const tables::key_record&)>& fn) const;
+
+    /// Records the link-layer address the MN used with a verified RtSolPr from `cga` (the RtSolPr's
+    /// source LLA option, else its Ethernet source): the FMIPv6 PAR puts it in the HI when the
+    /// FBU carries no MH-LLA option. Forgotten with the key. Control-side threads; takes the mutex.
+    void note_link_layer(const ipv6_addr& cga, const mac_addr& mac);
+    /// The address recorded for `cga`, or nullopt. Control side; takes the mutex.
+    std::optional<mac_addr> link_layer(const ipv6_addr& cga) const;
+
     /// Up to `max` keys for the operator. Control side (telemetry thread included); takes the mutex.
     std::vector<key_info> list(std::size_t max = SIZE_MAX) const;
     /// One key, or nullopt. Control side; takes the mutex.
@@ -67,10 +82,15 @@ public:
     std::uint32_t size() const;
     std::uint32_t capacity() const noexcept { return _table.capacity(); }
 
+    /// Reload (issue 6): lifetime and algorithms for keys created from now on; existing keys keep
+    /// theirs (capacity is fixed at start). Control side; takes the mutex.
+    void set_policy(const config::handover_key_policy& policy);
+
 private:
     tables::key_table& _table;
     config::handover_key_policy _policy;
     mutable std::mutex _mu;
+    std::unordered_map<ipv6_addr, mac_addr, ipv6_addr_hash> _lla; ///< cga → MN link-layer address
 };
 
 } // namespace mipgate::control

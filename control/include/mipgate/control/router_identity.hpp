@@ -34,7 +34,10 @@ public:
     /// one modifier serves every prefix and the addresses stay stable across restarts.
     /// Errors name the file and the reason. Control thread; allocates; blocks on file I/O and on
     /// the modifier search (seconds at Sec 1, far longer at Sec 2).
-    static result<std::unique_ptr<router_identity>> load(const config::config& cfg);
+    /// With `replace_foreign_params` (key rotation), a cga_params_file that holds another key is
+    /// not an error: a new modifier is searched and the file overwritten.
+    static result<std::unique_ptr<router_identity>> load(const config::config& cfg,
+                                                         bool replace_foreign_params = false);
 
     const send::rsa_private_key& key() const noexcept { return _key; }
     const send::certpath_result& path() const noexcept { return _path; }
@@ -53,6 +56,12 @@ public:
     const std::vector<std::string>& warnings() const noexcept { return _warnings; }
     /// Modifier search iterations spent at load (0 when loaded from the file).
     std::uint64_t hash2_iterations() const noexcept { return _iterations; }
+    /// The router certificate's notAfter (seconds since 1970). Any thread.
+    std::int64_t not_after() const noexcept { return _not_after; }
+    /// True when `other` has the same key, certification path and trust anchors: a reload or
+    /// rotate-identity over unchanged files need not rotate (without a cga_params_file a fresh
+    /// load picks another modifier, so the CGAs are not compared). Any thread.
+    bool same_as(const router_identity& other) const;
 
 private:
     router_identity() = default;
@@ -64,6 +73,7 @@ private:
     std::vector<std::vector<std::uint8_t>> _anchor_names;
     std::vector<std::string> _warnings;
     std::uint64_t _iterations = 0;
+    std::int64_t _not_after = 0;
 };
 
 } // namespace mipgate::control

@@ -50,6 +50,17 @@ public:
     virtual std::uint32_t capacity() const = 0;
 };
 
+/// One FMIPv6 PAR binding (the PCoA → NCoA tunnel), as `show bindings` / `show tunnels` list it.
+struct binding_row {
+    std::string pcoa;
+    std::string ncoa;
+    std::string tunnel_src;
+    std::uint64_t remaining_s = 0;
+    unsigned seq = 0;
+    std::uint64_t encapsulated = 0; ///< packets tunnelled to the NCoA
+    std::uint64_t reverse = 0;      ///< reverse-tunnelled packets accepted from the NCoA
+};
+
 /// rte_eth_stats of one port, with its configured name.
 struct port_row {
     std::string name;
@@ -71,11 +82,16 @@ struct app_hooks {
     counters_fn worker_counters;                  ///< show/clear counters, metrics (per lcore)
     counters_fn service_counters;                 ///< show send, metrics (one column)
     std::shared_ptr<keys_source> keys;            ///< show keys/key, clear key, key gauges
+    counters_fn fmip_counters;                    ///< show fmip, metrics (one column)
+    std::function<std::vector<binding_row>()> bindings; ///< show bindings/tunnels, binding gauge
     std::function<std::vector<port_row>()> ports; ///< show ports, port metrics
     std::function<std::vector<neighbor_row>()> neighbors;
     std::function<std::string()> config_source; ///< file name or "<embedded>"
     std::function<std::string()> config_yaml;   ///< the running YAML (no secrets in the schema)
-    std::function<result<void>(const std::string&)> set_log_level;
+    /// (level, logtype); logtype "" = every mipgate logtype.
+    std::function<result<void>(const std::string&, const std::string&)> set_log_level;
+    /// Options changed in the file but waiting for a restart (`show config`), may be empty.
+    std::function<std::vector<std::string>()> pending_restart;
     std::function<result<value>()> reload;
     /// More metric families for `metrics` (each capability adds its own).
     std::vector<std::function<void(std::vector<metric_family>&)>> metrics;

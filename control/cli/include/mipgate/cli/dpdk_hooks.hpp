@@ -16,6 +16,7 @@ class port_set;
 }
 namespace mipgate::control {
 class send_service;
+class fmip_service;
 }
 
 namespace mipgate::cli {
@@ -30,13 +31,14 @@ struct dpdk_hook_inputs {
     std::vector<worker_counters_ref> workers;  ///< blocks must outlive the server
     const fastpath::port_set* ports = nullptr; ///< show ports, port metrics
     control::send_service* send = nullptr;     ///< show keys/key/send, clear key (may be null)
+    control::fmip_service* fmip = nullptr;     ///< show fmip/bindings/tunnels (may be null)
     const config::config* cfg = nullptr;       ///< show config source, show neighbors
     std::string config_yaml;                   ///< the running YAML text (file or embedded)
 };
 
 /// Hooks over the inputs: worker counters (per lcore, descriptions from counters.def), ports
 /// (rte_eth_stats_get), keys and SEND counters (key_service, service_counters), static
-/// neighbors, config text, and set log-level (rte_log: global level and "mipgate*" types).
+/// neighbors, config text, and set log-level (lib/log: the mipgate.* rte_log logtypes).
 /// Control thread; allocates.
 app_hooks make_dpdk_hooks(dpdk_hook_inputs in);
 

@@ -19,6 +19,13 @@ inline constexpr unsigned mempool_cache_size = 256;
 /// Any thread; allocates; never blocks.
 std::optional<std::vector<unsigned>> parse_lcore_list(std::string_view text);
 
+/// Highest CPU id accepted in system.signer_cpus (CPU_SETSIZE - 1 with glibc).
+inline constexpr unsigned max_cpu_id = 1023;
+
+/// Parses a CPU list in the same syntax ("1", "0-1", "0,2-3"): ids 0..max_cpu_id, no spaces, no
+/// repeats. Returns the ids ascending, or nullopt. Any thread; allocates; never blocks.
+std::optional<std::vector<unsigned>> parse_cpu_list(std::string_view text);
+
 /// Smallest mbuf pool that cannot run dry: every port's RX and TX descriptors, each lcore's mempool
 /// cache plus one burst in flight, and a full worker→control ring.
 /// Any thread; allocates nothing; never blocks.
