@@ -477,6 +477,7 @@ int start_and_run(runtime& rt, const app::options& opts) {
     for (unsigned w = 0; w < nworkers; ++w) {
         auto ctx = std::make_unique<fp::worker_ctx>();
         ctx->tables = rt.tables.get();
+        ctx->tables_pub.store(rt.tables.get(), std::memory_order_relaxed); // before the launch
         ctx->worker_id = w;
         ctx->burst = static_cast<std::uint16_t>(std::clamp(cfg.system.burst, 1u, fp::max_burst));
         for (std::size_t p = 0; p < rps.size(); ++p) {
@@ -550,9 +551,6 @@ int start_and_run(runtime& rt, const app::options& opts) {
     rt.fwd.qsbr = rt.qsbr;
     rt.fwd.caller_qsbr_id = single ? 0 : -1; // single-lcore: the main lcore reports for worker 0
     rt.fwd.neighbors_qsbr = rt.fmip != nullptr;
-    // The FMIP service keeps pointers into the tables (neighbor table, FIB resolver) and has no
-    // on_tables_replaced hook yet: keep replaced tables alive rather than free them under it.
-    rt.fwd.pin_old = rt.fmip != nullptr;
 
     // Reload (SIGHUP, `mipgatectl reload`): what can change without a restart (app/reload.hpp).
     app::reload_targets targets;

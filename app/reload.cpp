@@ -118,7 +118,9 @@ reload_outcome reloader::reload() {
             tables_done = true;
         }
     }
-    if (!failed && want_identity && next.router) {
+    // Router files may have been replaced at the same paths (rotation by file): the identity hook
+    // is asked on every valid reload and does nothing when key and certificate are those in use.
+    if (!failed && next.router && _targets.identity && (want_identity || _running.router)) {
         if (auto r = _targets.identity(*next.router); !r) {
             refuse(apply_target::identity, r.err());
             failed = true;

@@ -45,11 +45,11 @@ result<void> swap_forwarding_tables(forwarding_state& st, const config::config& 
         cb(*fresh);
     }
 
-    // Publish. worker_ctx::tables is a plain pointer today: a release store here, and the workers
-    // must load it once per burst (acquire) and use that pointer for the whole burst.
+    // Publish: a release store; each worker loads it once per burst (acquire, process_burst) and
+    // uses that snapshot for the whole burst.
     const fastpath::forwarding_tables* p = fresh.get();
     for (fastpath::worker_ctx* w : st.workers) {
-        __atomic_store_n(&w->tables, p, __ATOMIC_RELEASE);
+        w->tables_pub.store(p, std::memory_order_release);
     }
     // Grace period: every worker reports a quiescent state after each poll_once, between bursts,
     // so once all have reported none can still hold the old pointer.
@@ -57,9 +57,6 @@ result<void> swap_forwarding_tables(forwarding_state& st, const config::config& 
                                                            : static_cast<unsigned>(st.caller_qsbr_id));
     std::unique_ptr<fastpath::forwarding_tables> old = std::move(*st.live);
     *st.live = std::move(fresh);
-    if (st.pin_old) {
-        st.pinned.push_back(std::move(old));
-    }
     old.reset(); // frees the old FIB and neighbor hash
     ++st.swaps;
     return {};

@@ -38,11 +38,6 @@ struct forwarding_state {
     /// Attach `qsbr` to each new neighbor table (as the app does at start when a service erases
     /// neighbor entries at run time).
     bool neighbors_qsbr = false;
-    /// Keep replaced tables instead of freeing them, while something outside the workers still
-    /// holds pointers into them and has no on_replaced hook to move over (the FMIP service's
-    /// neighbor table and resolver). Freed with the state.
-    bool pin_old = false;
-    std::vector<std::unique_ptr<fastpath::forwarding_tables>> pinned;
     /// Called with the fresh tables before they are published, so that dynamic entries installed
     /// at run time (FMIP NAR neighbours, …) are carried over. Control lcore.
     std::vector<std::function<void(fastpath::forwarding_tables&)>> on_replaced;

@@ -105,6 +105,9 @@ std::uint16_t handle_round(worker_ctx& w, rte_mbuf* const* pkts, std::uint16_t n
 } // namespace
 
 void process_burst(worker_ctx& w, rte_mbuf** pkts, std::uint16_t n) noexcept {
+    if (const forwarding_tables* t = w.tables_pub.load(std::memory_order_acquire)) {
+        w.tables = t; // one generation for the whole burst
+    }
     w.counters.add(counter_id::rx, n);
     classify_burst(w, pkts, n);
     std::uint16_t nd = 0;

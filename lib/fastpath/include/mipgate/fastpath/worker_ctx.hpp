@@ -12,6 +12,7 @@
 #include "mipgate/tables/key_table.hpp"
 #include "mipgate/wire/mh.hpp"
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 
@@ -61,6 +62,11 @@ struct control_tx_ref {
 
 struct alignas(64) worker_ctx {
     // --- set up once by the control thread before the worker starts ---
+    /// The forwarding tables the control thread publishes (release store; a reload swaps them and
+    /// frees the old ones after an RCU QSBR grace period). nullptr: `tables` is used as set.
+    std::atomic<const forwarding_tables*> tables_pub{nullptr};
+    /// This burst's tables: process_burst loads tables_pub once (acquire) and every stage of the
+    /// burst reads this snapshot, so FIB verdicts and next-hop indices never mix two generations.
     const forwarding_tables* tables = nullptr;
     unsigned worker_id = 0;
     std::uint16_t burst = 32;             ///< RX burst size, <= max_burst
