@@ -1,8 +1,9 @@
 #include "mipgate/tables/binding_table.hpp"
 
+#include "lf_hash.hpp"
+
 #include <rte_errno.h>
 #include <rte_hash.h>
-#include <rte_jhash.h>
 #include <rte_rcu_qsbr.h>
 
 #include <cerrno>
@@ -32,29 +33,12 @@ result<std::unique_ptr<binding_table>> binding_table::create(const char* name, s
     t->_capacity = capacity;
     t->_qsbr = qsbr;
 
-    rte_hash_parameters p{};
-    p.name = name;
-    // EXT_TABLE: every one of `capacity` slots is usable whatever the cuckoo collisions.
-    p.entries = capacity < 8 ? 8 : capacity;
-    p.key_len = sizeof(ipv6_addr::b);
-    p.hash_func = rte_jhash;
-    p.hash_func_init_val = 0;
-    p.socket_id = socket_id;
-    p.extra_flag = RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF | RTE_HASH_EXTRA_FLAGS_EXT_TABLE;
-    t->_h = rte_hash_create(&p);
-    if (t->_h == nullptr) {
-        return make_error(rte_errno, std::string("binding table: rte_hash_create: ") +
-                                         rte_strerror(rte_errno));
+    auto h = detail::create_lf_hash("binding table", name, capacity, socket_id, qsbr, t.get(),
+                                    &binding_table::free_record);
+    if (!h) {
+        return h.err();
     }
-    rte_hash_rcu_config rc{};
-    rc.v = qsbr;
-    rc.mode = RTE_HASH_QSBR_MODE_DQ;
-    rc.key_data_ptr = t.get();
-    rc.free_key_data_func = &binding_table::free_record;
-    if (rte_hash_rcu_qsbr_add(t->_h, &rc) != 0) {
-        return make_error(rte_errno, std::string("binding table: rte_hash_rcu_qsbr_add: ") +
-                                         rte_strerror(rte_errno));
-    }
+    t->_h = h.value();
     return t;
 }
 
@@ -62,16 +46,7 @@ binding_table::~binding_table() {
     for (const auto& r : _replaced) {
         delete r.rec;
     }
-    if (_h == nullptr) {
-        return;
-    }
-    const void* key = nullptr;
-    void* data = nullptr;
-    std::uint32_t it = 0;
-    while (rte_hash_iterate(_h, &key, &data, &it) >= 0) {
-        delete static_cast<binding_record*>(data);
-    }
-    rte_hash_free(_h); // drains the defer queue through free_record
+    detail::destroy_lf_hash(_h, [](void* r) { delete static_cast<binding_record*>(r); });
 }
 
 void binding_table::free_record(void* table, void* rec) {

@@ -1,8 +1,9 @@
 #include "mipgate/tables/key_table.hpp"
 
+#include "lf_hash.hpp"
+
 #include <rte_errno.h>
 #include <rte_hash.h>
-#include <rte_jhash.h>
 #include <rte_rcu_qsbr.h>
 
 #include <cerrno>
@@ -27,46 +28,18 @@ result<std::unique_ptr<key_table>> key_table::create(const char* name, std::uint
     std::unique_ptr<key_table> t(new key_table());
     t->_capacity = capacity;
 
-    rte_hash_parameters p{};
-    p.name = name;
-    // rte_hash needs at least 8 entries; the extendable buckets (EXT_TABLE) make every one of
-    // `capacity` slots usable whatever the cuckoo collisions, so "full" means exactly full.
-    p.entries = capacity < 8 ? 8 : capacity;
-    p.key_len = sizeof(ipv6_addr::b);
-    p.hash_func = rte_jhash;
-    p.hash_func_init_val = 0;
-    p.socket_id = socket_id;
-    p.extra_flag = RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF | RTE_HASH_EXTRA_FLAGS_EXT_TABLE;
-    t->_h = rte_hash_create(&p);
-    if (t->_h == nullptr) {
-        return make_error(rte_errno, std::string("key table: rte_hash_create: ") +
-                                         rte_strerror(rte_errno));
+    auto h = detail::create_lf_hash("key table", name, capacity, socket_id, qsbr, t.get(), &key_table::free_record);
+    if (!h) {
+        return h.err();
     }
-    rte_hash_rcu_config rc{};
-    rc.v = qsbr;
-    rc.mode = RTE_HASH_QSBR_MODE_DQ;
-    rc.key_data_ptr = t.get();
-    rc.free_key_data_func = &key_table::free_record;
-    if (rte_hash_rcu_qsbr_add(t->_h, &rc) != 0) {
-        return make_error(rte_errno, std::string("key table: rte_hash_rcu_qsbr_add: ") +
-                                         rte_strerror(rte_errno));
-    }
+    t->_h = h.value();
     return t;
 }
 
 key_table::~key_table() {
-    if (_h == nullptr) {
-        return;
-    }
-    // No reader may run any more (caller contract): free live records directly; rte_hash_free
-    // then drains the defer queue, calling free_record for the retired ones.
-    const void* key = nullptr;
-    void* data = nullptr;
-    std::uint32_t it = 0;
-    while (rte_hash_iterate(_h, &key, &data, &it) >= 0) {
-        delete static_cast<key_record*>(data);
-    }
-    rte_hash_free(_h);
+    // No reader may run any more (caller contract): live records are freed directly, retired ones
+    // by the defer queue.
+    detail::destroy_lf_hash(_h, [](void* r) { delete static_cast<key_record*>(r); });
 }
 
 void key_table::free_record(void* table, void* rec) {
