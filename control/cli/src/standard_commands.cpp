@@ -93,12 +93,12 @@ command_table standard_table() {
                 "FMIPv6 PAR bindings: PCoA, NCoA, tunnel source, remaining lifetime, FBU sequence "
                 "number, packets encapsulated and reverse-tunnelled.",
                 "show bindings", thread_contract::control_lcore,
-                "show bindings: not implemented yet (issue 5)"));
+                "show bindings: FMIPv6 needs a router: section"));
     t.add(entry("show tunnels", {},
                 "FMIPv6 PAR tunnels PCoA -> NCoA and their remaining lifetime (the same rows as "
                 "`show bindings`).",
                 "show tunnels", thread_contract::control_lcore,
-                "show tunnels: not implemented yet (issue 5)"));
+                "show tunnels: FMIPv6 needs a router: section"));
     t.add(entry("show fmip", {flag("all", "also rows that are zero")},
                 "FMIPv6 PAR/NAR service counters (control/fmip_counters.def: FBU, HI, HAck, FBack, "
                 "bindings, proxy entries) with descriptions, since the last `clear counters`.",
@@ -125,7 +125,7 @@ command_table standard_table() {
         "configuration stays and every file:line:col error is returned (exit 1). Valid: each "
         "changed option is listed with its class (live, new-state, restart; docs/operations.md) "
         "and applied unless it needs a restart. Keys, bindings and tunnels are kept.",
-        "reload", thread_contract::control_lcore, "reload: not implemented yet"));
+        "reload", thread_contract::control_lcore, "reload: not available in this process"));
     t.add(entry(
         "rotate-identity", {},
         "Loads the router key and certificate chain again from the files the configuration names "

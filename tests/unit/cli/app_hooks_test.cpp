@@ -164,7 +164,7 @@ TEST_F(fixture, PortsConfigLogLevel) {
     EXPECT_EQ(logtype, "send");
     // Unbound hooks keep their message.
     EXPECT_EQ(t.execute(w("show neighbors")).err().code, ENOSYS);
-    EXPECT_EQ(t.execute(w("reload")).err().message, "reload: not implemented yet");
+    EXPECT_EQ(t.execute(w("reload")).err().message, "reload: not available in this process");
 }
 
 TEST_F(fixture, MetricsHasEveryFamily) {

@@ -135,11 +135,11 @@ TEST(CommandTable, UnboundCommandsSayNotImplemented) {
     auto r = t.execute(words("show bindings"));
     ASSERT_FALSE(r.ok());
     EXPECT_EQ(r.err().code, ENOSYS);
-    EXPECT_EQ(r.err().message, "show bindings: not implemented yet (issue 5)");
+    EXPECT_EQ(r.err().message, "show bindings: FMIPv6 needs a router: section");
     r = t.execute(words("show tunnels"));
-    EXPECT_EQ(r.err().message, "show tunnels: not implemented yet (issue 5)");
+    EXPECT_EQ(r.err().message, "show tunnels: FMIPv6 needs a router: section");
     r = t.execute(words("reload"));
-    EXPECT_EQ(r.err().message, "reload: not implemented yet");
+    EXPECT_EQ(r.err().message, "reload: not available in this process");
 }
 
 TEST(CommandTable, AddReplacesAndBindSetsHandlers) {

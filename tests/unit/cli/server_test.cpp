@@ -113,7 +113,7 @@ TEST(Server, SocketpairRequestResponse) {
     r = c.call({"show", "bindings"});
     ASSERT_TRUE(r.ok());
     EXPECT_EQ(r->code, "not_implemented");
-    EXPECT_EQ(r->error, "show bindings: not implemented yet (issue 5)");
+    EXPECT_EQ(r->error, "show bindings: FMIPv6 needs a router: section");
 }
 
 TEST(Server, UnixSocketMode0600AndCommandsOnThePollingThread) {
