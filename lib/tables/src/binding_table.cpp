@@ -66,12 +66,12 @@ void binding_table::reclaim() noexcept {
 binding_table::insert_status binding_table::upsert(std::unique_ptr<binding_record> rec) {
     reclaim();
     void* old = nullptr;
-    const bool exists = rte_hash_lookup_data(_h, rec->pcoa.b.data(), &old) >= 0;
+    const bool exists = rte_hash_lookup_data(_h, detail::hash_key(rec->pcoa).b, &old) >= 0;
     if (!exists && size() >= _capacity) {
         return insert_status::full;
     }
     // On an existing key this is one atomic store of the data pointer (RW_CONCURRENCY_LF).
-    const int rc = rte_hash_add_key_data(_h, rec->pcoa.b.data(), rec.get());
+    const int rc = rte_hash_add_key_data(_h, detail::hash_key(rec->pcoa).b, rec.get());
     if (rc == -ENOSPC) {
         return insert_status::full;
     }
@@ -90,7 +90,7 @@ binding_table::insert_status binding_table::upsert(std::unique_ptr<binding_recor
 
 bool binding_table::erase(const ipv6_addr& pcoa) {
     reclaim();
-    if (rte_hash_del_key(_h, pcoa.b.data()) < 0) {
+    if (rte_hash_del_key(_h, detail::hash_key(pcoa).b) < 0) {
         return false;
     }
     _count.store(size() - 1, std::memory_order_relaxed);
@@ -125,7 +125,7 @@ std::uint32_t binding_table::expire(std::uint64_t now,
 
 const binding_record* binding_table::find(const ipv6_addr& pcoa) const noexcept {
     void* data = nullptr;
-    if (rte_hash_lookup_data(_h, pcoa.b.data(), &data) < 0) {
+    if (rte_hash_lookup_data(_h, detail::hash_key(pcoa).b, &data) < 0) {
         return nullptr;
     }
     return static_cast<const binding_record*>(data);
@@ -133,23 +133,7 @@ const binding_record* binding_table::find(const ipv6_addr& pcoa) const noexcept 
 
 unsigned binding_table::lookup_bulk(const ipv6_addr* const* pcoas, unsigned n,
                                     const binding_record** out) const noexcept {
-    const void* keys[RTE_HASH_LOOKUP_BULK_MAX];
-    void* data[RTE_HASH_LOOKUP_BULK_MAX];
-    unsigned hits = 0;
-    for (unsigned base = 0; base < n; base += RTE_HASH_LOOKUP_BULK_MAX) {
-        const unsigned m = n - base < RTE_HASH_LOOKUP_BULK_MAX ? n - base : RTE_HASH_LOOKUP_BULK_MAX;
-        for (unsigned i = 0; i < m; ++i) {
-            keys[i] = pcoas[base + i]->b.data();
-        }
-        std::uint64_t mask = 0;
-        rte_hash_lookup_bulk_data(_h, keys, m, &mask, data);
-        for (unsigned i = 0; i < m; ++i) {
-            const bool hit = (mask >> i) & 1u;
-            out[base + i] = hit ? static_cast<const binding_record*>(data[i]) : nullptr;
-            hits += hit ? 1 : 0;
-        }
-    }
-    return hits;
+    return detail::lookup_bulk_lf(_h, pcoas, n, out);
 }
 
 void binding_table::for_each(const std::function<void(const binding_record&)>& fn) const {

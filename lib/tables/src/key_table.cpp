@@ -50,13 +50,13 @@ void key_table::free_record(void* table, void* rec) {
 }
 
 key_table::insert_status key_table::insert(std::unique_ptr<key_record> rec) {
-    if (rte_hash_lookup(_h, rec->cga.b.data()) >= 0) {
+    if (rte_hash_lookup(_h, detail::hash_key(rec->cga).b) >= 0) {
         return insert_status::exists;
     }
     if (_count >= _capacity) {
         return insert_status::full;
     }
-    int rc = rte_hash_add_key_data(_h, rec->cga.b.data(), rec.get());
+    int rc = rte_hash_add_key_data(_h, detail::hash_key(rec->cga).b, rec.get());
     if (rc == -ENOSPC) {
         return insert_status::full;
     }
@@ -71,7 +71,7 @@ key_table::insert_status key_table::insert(std::unique_ptr<key_record> rec) {
 bool key_table::erase(const ipv6_addr& cga) {
     // With RCU integration rte_hash_del_key retires the slot and its data through the defer
     // queue; the record is freed by free_record after every worker has reported quiescence.
-    if (rte_hash_del_key(_h, cga.b.data()) < 0) {
+    if (rte_hash_del_key(_h, detail::hash_key(cga).b) < 0) {
         return false;
     }
     --_count;
@@ -100,7 +100,7 @@ std::uint32_t key_table::expire(std::uint64_t now) {
 
 const key_record* key_table::find(const ipv6_addr& cga) const noexcept {
     void* data = nullptr;
-    if (rte_hash_lookup_data(_h, cga.b.data(), &data) < 0) {
+    if (rte_hash_lookup_data(_h, detail::hash_key(cga).b, &data) < 0) {
         return nullptr;
     }
     return static_cast<const key_record*>(data);
@@ -108,23 +108,7 @@ const key_record* key_table::find(const ipv6_addr& cga) const noexcept {
 
 unsigned key_table::lookup_bulk(const ipv6_addr* const* cgas, unsigned n,
                                 const key_record** out) const noexcept {
-    const void* keys[RTE_HASH_LOOKUP_BULK_MAX];
-    void* data[RTE_HASH_LOOKUP_BULK_MAX];
-    unsigned hits = 0;
-    for (unsigned base = 0; base < n; base += RTE_HASH_LOOKUP_BULK_MAX) {
-        unsigned m = n - base < RTE_HASH_LOOKUP_BULK_MAX ? n - base : RTE_HASH_LOOKUP_BULK_MAX;
-        for (unsigned i = 0; i < m; ++i) {
-            keys[i] = cgas[base + i]->b.data();
-        }
-        std::uint64_t mask = 0;
-        rte_hash_lookup_bulk_data(_h, keys, m, &mask, data);
-        for (unsigned i = 0; i < m; ++i) {
-            bool hit = (mask >> i) & 1u;
-            out[base + i] = hit ? static_cast<const key_record*>(data[i]) : nullptr;
-            hits += hit ? 1 : 0;
-        }
-    }
-    return hits;
+    return detail::lookup_bulk_lf(_h, cgas, n, out);
 }
 
 void key_table::for_each(const std::function<void(const key_record&)>& fn) const {
