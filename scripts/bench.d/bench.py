@@ -46,10 +46,9 @@ import transit  # noqa: E402
 
 ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
 
-# Features that do not exist yet, by the issue that brings them. Keep in step with the tracker.
-PENDING = {
-    "fbu": "issue 5: FMIPv6 PAR, FBU + BADF on the worker, tunnel PCoA->NCoA",
-}
+# Features that do not exist yet, by the issue that brings them (pending_row prints the reason
+# instead of a number). Keep in step with the tracker; every scenario's feature exists today.
+PENDING: dict[str, str] = {}
 
 SCENARIOS = ["transit", "fbu", "provision", "invalid", "hktable", "flood", "micro"]
 TITLES = {
@@ -1143,9 +1142,9 @@ Scaling: only 1 worker is measured here. mipgate needs workers + 1 lcores and ma
 of `system.lcores` (EAL `-l`) to a CPU of its own, so 2 workers need 3 CPUs: on this machine
 EAL refuses them ("lcore 2 unavailable"). What N workers get from mipgate today
 (lib/fastpath/src/ports.cpp): one RX queue per worker and one TX queue per worker plus one for
-the control lcore on every port; nothing shared on the forwarding path. RSS is not configured
-yet (`rte_eth_conf` zeroed: `mq_mode` NONE), so on a NIC the flows are not spread over the RX
-queues; ring ports share one multi-consumer ring between the workers' queues
+the control lcore on every port; with more than one RX queue, RSS over the IPv6 addresses
+(and UDP/TCP ports where the device hashes them) spreads flows over the workers' queues, one
+flow per worker; ring ports share one multi-consumer ring between the workers' queues
 (docs/benchmarking.md, "Scaling").{scaling_md(ctx)}
 
 ## Forwarding runs

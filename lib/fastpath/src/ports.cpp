@@ -71,6 +71,19 @@ result<void> configure(const config::port& pc, rte_mempool* pool, unsigned worke
     }
     rp.control_txq = rp.nb_txq > workers ? static_cast<int>(workers) : -1;
     rte_eth_conf conf{};
+    if (rp.nb_rxq > 1) {
+        // One RX queue per worker: RSS spreads flows over them by the IPv6 addresses (and ports
+        // where the NIC hashes them), so one flow stays on one worker and keeps its order. Only
+        // the hash types the device supports are asked for; a device without RSS gets none.
+        const std::uint64_t want = RTE_ETH_RSS_IPV6 | RTE_ETH_RSS_NONFRAG_IPV6_UDP | RTE_ETH_RSS_NONFRAG_IPV6_TCP |
+                                   RTE_ETH_RSS_IPV6_EX;
+        const std::uint64_t hf = want & info.flow_type_rss_offloads;
+        if (hf != 0) {
+            conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
+            conf.rx_adv_conf.rss_conf.rss_key = nullptr; // the driver's default key
+            conf.rx_adv_conf.rss_conf.rss_hf = hf;
+        }
+    }
     if (int rc = rte_eth_dev_configure(pid, rp.nb_rxq, rp.nb_txq, &conf); rc != 0) {
         return port_error(pc.name, "rte_eth_dev_configure", rc);
     }
