@@ -1,5 +1,7 @@
 // Classification and forwarding on mbufs built in-process: EAL without hugepages, two ring
 // ports brought up by port_set, tables from a hand-written config, one worker_ctx.
+#include "fp_env.hpp"
+
 #include "mipgate/fastpath/burst.hpp"
 #include "mipgate/fastpath/forwarding_tables.hpp"
 #include "mipgate/fastpath/generator.hpp"
@@ -33,13 +35,6 @@ using mipgate::mac_addr;
 
 namespace {
 
-// EAL's runtime directory is emptied by telemetry's atexit handler; remove it after that one.
-char g_runtime_dir[4096];
-void remove_runtime_dir() {
-    if (g_runtime_dir[0] != '\0') {
-        rmdir(g_runtime_dir);
-    }
-}
 
 ipv6_addr A(const char* s) { return *ipv6_addr::parse(s); }
 ipv6_prefix P(const char* s) { return *ipv6_prefix::parse(s); }
@@ -70,50 +65,7 @@ cfgns::config test_config() {
     return c;
 }
 
-struct env {
-    rte_mempool* pool = nullptr;
-    cfgns::config cfg = test_config();
-    fp::port_set ports;
-    std::unique_ptr<fp::forwarding_tables> tables;
-};
-env* g_env = nullptr;
-
-class eal_environment : public ::testing::Environment {
-public:
-    void SetUp() override {
-        std::string prefix = "--file-prefix=mg_fp_unit_" + std::to_string(getpid());
-        std::vector<std::string> args{"fastpath_unit", "--no-huge", "--no-pci", "-m", "128", "--no-shconf",
-                                      "-l", "0", "--log-level=lib.eal:error", prefix};
-        std::vector<char*> argv;
-        for (auto& s : args) {
-            argv.push_back(s.data());
-        }
-        std::atexit(remove_runtime_dir);
-        ASSERT_GE(rte_eal_init(static_cast<int>(argv.size()), argv.data()), 0);
-        std::snprintf(g_runtime_dir, sizeof(g_runtime_dir), "%s", rte_eal_get_runtime_dir());
-        g_env = new env();
-        g_env->pool = rte_pktmbuf_pool_create("unit_pool", 2047, 0, 0, RTE_MBUF_DEFAULT_BUF_SIZE,
-                                              static_cast<int>(rte_socket_id()));
-        ASSERT_NE(g_env->pool, nullptr);
-        auto ps = fp::port_set::bring_up(g_env->cfg, g_env->pool, 1);
-        ASSERT_TRUE(ps.ok()) << ps.err().message;
-        g_env->ports = std::move(ps.value());
-        auto t = fp::forwarding_tables::build(g_env->cfg, g_env->ports.bindings(), "unit",
-                                              static_cast<int>(rte_socket_id()));
-        ASSERT_TRUE(t.ok()) << t.err().message;
-        g_env->tables = std::move(t.value());
-    }
-    void TearDown() override {
-        if (g_env != nullptr) {
-            g_env->ports.close_all();
-            g_env->tables.reset();
-            rte_mempool_free(g_env->pool);
-            delete g_env;
-            g_env = nullptr;
-        }
-        rte_eal_cleanup();
-    }
-};
+using mipgate::fp_test::g_env;
 
 /// A frame as a test describes it; build() turns it into an mbuf received on `port`.
 struct frame {
@@ -614,6 +566,6 @@ TEST(forwarding_tables_local, router_addresses_become_receive_entries) {
 
 int main(int argc, char** argv) {
     ::testing::InitGoogleTest(&argc, argv);
-    ::testing::AddGlobalTestEnvironment(new eal_environment());
+    ::testing::AddGlobalTestEnvironment(new mipgate::fp_test::eal_environment("fp_unit", test_config));
     return RUN_ALL_TESTS();
 }
