@@ -65,7 +65,9 @@ cfgns::config test_config() {
     return c;
 }
 
+using mipgate::fp_test::drain_all;
 using mipgate::fp_test::g_env;
+using mipgate::fp_test::sent;
 
 /// A frame as a test describes it; build() turns it into an mbuf received on `port`.
 struct frame {
@@ -126,22 +128,6 @@ protected:
         return m;
     }
 
-    /// Frames the port at index `idx` transmitted (from its TX ring).
-    std::vector<rte_mbuf*> sent(int idx) {
-        std::vector<rte_mbuf*> out;
-        void* o = nullptr;
-        while (rte_ring_dequeue(g_env->ports.ports()[static_cast<std::size_t>(idx)].tx_ring, &o) == 0) {
-            out.push_back(static_cast<rte_mbuf*>(o));
-        }
-        return out;
-    }
-    void drain_all() {
-        for (int i = 0; i < 2; ++i) {
-            for (auto* m : sent(i)) {
-                rte_pktmbuf_free(m);
-            }
-        }
-    }
 
     /// classify only: returns class and reason of one frame.
     std::pair<packet_class, counter_id> classify(const frame& f, int rx_port = 0) {

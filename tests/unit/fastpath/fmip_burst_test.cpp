@@ -109,7 +109,9 @@ private:
     std::vector<line> _mem;
 };
 
+using mipgate::fp_test::drain_all;
 using mipgate::fp_test::g_env;
+using mipgate::fp_test::sent;
 
 /// A raw IPv6 packet: header fields and the bytes after the fixed header.
 struct pkt6 {
@@ -268,21 +270,6 @@ protected:
         return p;
     }
 
-    std::vector<rte_mbuf*> sent(int idx) {
-        std::vector<rte_mbuf*> out;
-        void* o = nullptr;
-        while (rte_ring_dequeue(g_env->ports.ports()[static_cast<std::size_t>(idx)].tx_ring, &o) == 0) {
-            out.push_back(static_cast<rte_mbuf*>(o));
-        }
-        return out;
-    }
-    void drain_all() {
-        for (int i = 0; i < 2; ++i) {
-            for (auto* m : sent(i)) {
-                rte_pktmbuf_free(m);
-            }
-        }
-    }
 
     void run(std::vector<rte_mbuf*> ms) { fp::process_burst(*w, ms.data(), static_cast<std::uint16_t>(ms.size())); }
     std::uint64_t c(counter_id id) const { return w->counters.get(id); }

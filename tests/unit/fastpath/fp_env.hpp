@@ -11,6 +11,7 @@
 #include <rte_eal.h>
 #include <rte_lcore.h>
 #include <rte_mbuf.h>
+#include <rte_ring.h>
 
 #include <cstdio>
 #include <cstdlib>
@@ -83,5 +84,24 @@ private:
     std::string _name;
     std::function<config::config()> _make_cfg;
 };
+
+/// Frames the ring port at index `idx` transmitted (taken from its TX ring; the caller frees them).
+inline std::vector<rte_mbuf*> sent(int idx) {
+    std::vector<rte_mbuf*> out;
+    void* o = nullptr;
+    while (rte_ring_dequeue(g_env->ports.ports()[static_cast<std::size_t>(idx)].tx_ring, &o) == 0) {
+        out.push_back(static_cast<rte_mbuf*>(o));
+    }
+    return out;
+}
+
+/// Frees whatever every port transmitted.
+inline void drain_all() {
+    for (std::size_t i = 0; i < g_env->ports.ports().size(); ++i) {
+        for (auto* m : sent(static_cast<int>(i))) {
+            rte_pktmbuf_free(m);
+        }
+    }
+}
 
 } // namespace mipgate::fp_test
